@@ -1,0 +1,112 @@
+"""Settings read from environment variables.
+
+APP_ENV selects the profile: ``production`` (the default), ``development`` or
+``testing``. Outside development and testing a missing SECRET_KEY stops start-up.
+"""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment cannot produce a safe configuration."""
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for any PostgreSQL URL."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _dev_secret(instance_path: str) -> str:
+    """A random key kept in instance/ so development sessions survive restarts."""
+    path = Path(instance_path) / "dev-secret-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """Build the configuration from the environment, then apply ``overrides``."""
+    overrides = overrides or {}
+    env = (overrides.get("APP_ENV") or os.environ.get("APP_ENV", "production")).strip().lower()
+    if env not in {"production", "development", "testing"}:
+        raise ConfigError(f"APP_ENV must be production, development or testing, not {env!r}")
+    is_prod = env == "production"
+
+    secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
+    if not secret:
+        if is_prod:
+            raise ConfigError(
+                "SECRET_KEY is not set. Set it to a long random value "
+                "(python -c 'import secrets; print(secrets.token_hex(32))') "
+                "or set APP_ENV=development for a local run."
+            )
+        secret = _dev_secret(instance_path)
+
+    default_db = "sqlite:///" + str(Path(instance_path) / "leap_members.db")
+    config = {
+        "APP_ENV": env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(os.environ.get("DATABASE_URL", default_db)),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Sessions: cookie flags, absolute and idle lifetimes.
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", is_prod),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "leap_session",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "60"))),
+        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", is_prod),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PREFERRED_URL_SCHEME": "https" if is_prod else "http",
+        "SERVER_NAME": os.environ.get("SERVER_NAME") or None,
+        "HSTS_SECONDS": 63072000,
+        # Password hashing: argon2id at or above OWASP's minimum (19 MiB, t=2, p=1).
+        "ARGON2_MEMORY_KIB": int(os.environ.get("ARGON2_MEMORY_KIB", "19456")),
+        "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", "2")),
+        "ARGON2_PARALLELISM": int(os.environ.get("ARGON2_PARALLELISM", "1")),
+        "PASSWORD_MIN_LENGTH": 12,
+        # Tokens sent by e-mail.
+        "CONFIRM_TOKEN_MAX_AGE": int(os.environ.get("CONFIRM_TOKEN_HOURS", "72")) * 3600,
+        "RESET_TOKEN_MAX_AGE": int(os.environ.get("RESET_TOKEN_MINUTES", "60")) * 60,
+        # Rate limits (Flask-Limiter). Redis makes them hold across workers.
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "memory://"),
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour"),
+        "RATELIMIT_SIGNUP": os.environ.get("RATELIMIT_SIGNUP", "10 per minute;50 per hour"),
+        "RATELIMIT_RESET": os.environ.get("RATELIMIT_RESET", "5 per minute;20 per hour"),
+        "RATELIMIT_DONATE": os.environ.get("RATELIMIT_DONATE", "10 per minute;60 per hour"),
+        "RATELIMIT_ACTION_SIGNUP": os.environ.get("RATELIMIT_ACTION_SIGNUP", "30 per minute"),
+        # Mail: written to the outbox, sent by `flask send-mail`.
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "LEAP Members <members@leap.example>"),
+        "SMTP_HOST": os.environ.get("SMTP_HOST", "localhost"),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD") or None,
+        "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
+        "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "8")),
+        "DEV_INBOX": env == "development",
+        # The organisation.
+        "ORG_NAME": os.environ.get("ORG_NAME", "Law Enforcement Action Partnership"),
+        "ORG_LEGAL_NAME": os.environ.get("ORG_LEGAL_NAME", "Law Enforcement Action Partnership, Inc."),
+        "ORG_EIN": os.environ.get("ORG_EIN", "00-0000000"),
+        "ORG_ADDRESS": os.environ.get("ORG_ADDRESS", ""),
+        # Extra origins allowed as form targets (Stripe Checkout redirects after a POST).
+        "CSP_FORM_ACTION_EXTRA": os.environ.get("CSP_FORM_ACTION_EXTRA", "https://checkout.stripe.com https://billing.stripe.com"),
+    }
+    config.update(overrides)
+    return config

@@ -1,0 +1,1 @@
+"""Cross-feature plumbing: database set-up, headers, errors, sessions, helpers."""

@@ -1,0 +1,7 @@
+"""Signals that let one feature follow another without importing its views."""
+from blinker import Namespace
+
+signals = Namespace()
+
+# Sent with the Member after a confirmed change of e-mail address, inside the transaction.
+member_email_changed = signals.signal("member-email-changed")

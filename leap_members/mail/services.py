@@ -1,0 +1,32 @@
+"""Queue e-mail in the outbox, inside the caller's transaction."""
+from flask import current_app, render_template
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import OutboxMessage
+
+
+def queue_email(to: str, subject: str, template: str, kind: str,
+                dedupe_key: str | None = None, **context) -> OutboxMessage | None:
+    """Add a message rendered from ``templates/email/<template>.txt`` (and ``.html`` if present).
+
+    With a ``dedupe_key`` the message is queued at most once; a second call returns None.
+    The caller commits: the message is sent only if the change that caused it is kept.
+    """
+    if dedupe_key and db.session.scalar(select(OutboxMessage.id).filter_by(dedupe_key=dedupe_key)):
+        return None
+    context.setdefault("org_name", current_app.config["ORG_NAME"])
+    body_text = render_template(f"email/{template}.txt", **context)
+    body_html = _render_optional(f"email/{template}.html", context)
+    message = OutboxMessage(to_address=to, subject=subject, body_text=body_text,
+                            body_html=body_html, kind=kind, dedupe_key=dedupe_key)
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def _render_optional(name: str, context: dict) -> str | None:
+    loader = current_app.jinja_env.loader
+    if loader is None or name not in loader.list_templates():
+        return None
+    return render_template(name, **context)

@@ -1,0 +1,143 @@
+"""Members and the consents they gave."""
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, Index, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.timeutil import utcnow
+from ..extensions import db
+from .categories import CATEGORIES, PROFESSIONAL_CODES
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Role:
+    MEMBER = "member"
+    STAFF = "staff"
+    ADMIN = "admin"
+    ALL = (MEMBER, STAFF, ADMIN)
+
+
+class MembershipStatus:
+    ACTIVE = "active"
+    LAPSED = "lapsed"
+    SUSPENDED = "suspended"
+    MERGED = "merged"
+    ALL = (ACTIVE, LAPSED, SUSPENDED, MERGED)
+
+
+class Verification:
+    NOT_APPLICABLE = "not_applicable"
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    ALL = (NOT_APPLICABLE, PENDING, VERIFIED, REJECTED)
+
+
+class Member(UserMixin, db.Model):
+    __tablename__ = "members"
+    __table_args__ = (
+        Index("ix_members_last_first", "last_name", "first_name"),
+        Index("ix_members_created_at", "created_at"),
+        Index("ix_members_category_status", "category", "status"),
+        Index("ix_members_state_zip", "state", "zip_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80))
+    city: Mapped[str] = mapped_column(String(100))
+    state: Mapped[str] = mapped_column(String(2))
+    zip_code: Mapped[str] = mapped_column(String(10))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    category: Mapped[str] = mapped_column(String(20))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    role_title: Mapped[str | None] = mapped_column(String(200))
+    years_of_service: Mapped[int | None]
+    affiliation_private: Mapped[bool] = mapped_column(default=False)
+    email_updates: Mapped[bool] = mapped_column(default=False)
+
+    email_confirmed_at: Mapped[datetime | None]
+    pending_email: Mapped[str | None] = mapped_column(String(254))
+    verification: Mapped[str] = mapped_column(String(20), default=Verification.NOT_APPLICABLE, index=True)
+    verified_at: Mapped[datetime | None]
+    verification_note: Mapped[str | None] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(10), default=Role.MEMBER)
+    status: Mapped[str] = mapped_column(String(12), default=MembershipStatus.ACTIVE)
+    # Part of the login cookie; replacing it ends every session of this member.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    consents: Mapped[list["Consent"]] = relationship(back_populates="member", order_by="Consent.id")
+
+    # Flask-Login identity: id plus the session token, so a rotated token
+    # makes every copied old cookie useless.
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def end_all_sessions(self) -> None:
+        self.session_token = new_session_token()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def category_info(self):
+        return CATEGORIES[self.category]
+
+    @property
+    def is_professional(self) -> bool:
+        return self.category in PROFESSIONAL_CODES
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification == Verification.VERIFIED
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.STAFF, Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_active_member(self) -> bool:
+        return self.status == MembershipStatus.ACTIVE
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: suspended and merged records cannot log in
+        return self.status not in (MembershipStatus.SUSPENDED, MembershipStatus.MERGED)
+
+    def __repr__(self) -> str:
+        return f"<Member {self.id} {self.email}>"
+
+
+class Consent(db.Model):
+    """A record of what a member agreed to, in the words shown, when and where."""
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    granted: Mapped[bool]
+    wording: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(200))
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+    member: Mapped[Member] = relationship(back_populates="consents")

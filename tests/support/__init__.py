@@ -1,0 +1,1 @@
+"""Helpers shared by the test suites: database set-up, SMTP sink, factories."""
