@@ -1,9 +1,12 @@
 """LEAP Members: the member, donor and advocacy system of the Law Enforcement Action Partnership."""
+import importlib
 import os
+import pkgutil
 
 from flask import Flask
 
 from .config import load_config
+from .core import database, errors, headers, sessions, templating
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -22,14 +25,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
-    register_commands(app)
     register_hooks(app)
     return app
 
 
 def register_extensions(app: Flask) -> None:
-    from .core import database
-
     db.init_app(app)
     database.configure_engine(app)
     migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"), render_as_batch=True)
@@ -38,27 +38,26 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
 
 
+# Feature packages, in the order their blueprints are registered. A feature package
+# exposes ``bp`` and may expose ``init_app(app)`` for its CLI commands and signals.
+FEATURE_ORDER = ("public", "members", "mail")
+
+
+def feature_packages() -> list[str]:
+    """Every subpackage of leap_members except ``core``, known ones first."""
+    found = {info.name for info in pkgutil.iter_modules(__path__) if info.ispkg and info.name != "core"}
+    return [name for name in FEATURE_ORDER if name in found] + sorted(found - set(FEATURE_ORDER))
+
+
 def register_blueprints(app: Flask) -> None:
-    from .mail import bp as mail_bp
-    from .members import bp as members_bp
-    from .public import bp as public_bp
-
-    app.register_blueprint(public_bp)
-    app.register_blueprint(members_bp)
-    app.register_blueprint(mail_bp)
-
-
-def register_commands(app: Flask) -> None:
-    from .mail.cli import send_mail_command
-    from .members.cli import create_admin_command, seed_demo_command
-
-    for command in (send_mail_command, create_admin_command, seed_demo_command):
-        app.cli.add_command(command)
+    for name in feature_packages():
+        feature = importlib.import_module(f"{__name__}.{name}")
+        app.register_blueprint(feature.bp)
+        if hasattr(feature, "init_app"):
+            feature.init_app(app)
 
 
 def register_hooks(app: Flask) -> None:
-    from .core import errors, headers, sessions, templating
-
     errors.register(app)
     headers.register(app)
     sessions.register(app)

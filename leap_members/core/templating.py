@@ -11,6 +11,7 @@ def register(app: Flask) -> None:
             "org_name": app.config["ORG_NAME"],
             "dev_inbox_enabled": app.config["DEV_INBOX"],
             "current_year": datetime.now(timezone.utc).year,
+            "has_endpoint": lambda name: name in app.view_functions,
         }
 
     @app.template_filter("money")
