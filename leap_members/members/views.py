@@ -6,7 +6,8 @@ from ..core.access import login_required
 from ..core.passwords import verify_password
 from ..core.redirects import safe_next_url
 from ..core.tokens import TokenError
-from ..extensions import db, limiter
+from ..core.ratelimit import post_limit
+from ..extensions import db
 from . import bp
 from .categories import CATEGORIES
 from .forms import (ChangeEmailForm, ChangePasswordForm, ConfirmForm, LoginForm, ProfileForm,
@@ -18,10 +19,6 @@ from .services import (PROFILE_FIELDS, ConsentContext, EmailTaken, authenticate,
                        set_password, update_profile)
 
 
-def _limit(name: str):
-    return limiter.limit(lambda: current_app.config[name], methods=["POST"])
-
-
 def _consent_context() -> ConsentContext:
     return ConsentContext(source=request.path, ip_address=request.remote_addr)
 
@@ -31,7 +28,7 @@ def _declared(form, names) -> dict:
 
 
 @bp.route("/join", methods=["GET", "POST"])
-@_limit("RATELIMIT_SIGNUP")
+@post_limit("RATELIMIT_SIGNUP")
 def join():
     if current_user.is_authenticated:
         return redirect(url_for("members.account"))
@@ -80,7 +77,7 @@ def confirm_email_page(token: str):
 
 @bp.post("/account/resend-confirmation")
 @login_required
-@_limit("RATELIMIT_RESET")
+@post_limit("RATELIMIT_RESET")
 def resend_confirmation():
     form = ConfirmForm()
     if form.validate_on_submit() and not current_user.email_confirmed:
@@ -91,7 +88,7 @@ def resend_confirmation():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@_limit("RATELIMIT_LOGIN")
+@post_limit("RATELIMIT_LOGIN")
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
@@ -120,7 +117,7 @@ def logout():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@_limit("RATELIMIT_RESET")
+@post_limit("RATELIMIT_RESET")
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -131,7 +128,7 @@ def reset_request():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
-@_limit("RATELIMIT_RESET")
+@post_limit("RATELIMIT_RESET")
 def reset_password(token: str):
     try:
         member = read_reset_token(token, current_app.config["RESET_TOKEN_MAX_AGE"])
@@ -177,7 +174,7 @@ def edit_profile():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-@_limit("RATELIMIT_LOGIN")
+@post_limit("RATELIMIT_LOGIN")
 def change_password():
     member = current_user._get_current_object()
     form = ChangePasswordForm()
@@ -196,7 +193,7 @@ def change_password():
 
 @bp.route("/account/email", methods=["GET", "POST"])
 @login_required
-@_limit("RATELIMIT_LOGIN")
+@post_limit("RATELIMIT_LOGIN")
 def change_email():
     member = current_user._get_current_object()
     form = ChangeEmailForm()
