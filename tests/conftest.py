@@ -2,6 +2,8 @@
 import re
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 
 from leap_members import create_app
 from leap_members.extensions import db as _db
@@ -35,6 +37,19 @@ def build_config(**overrides) -> dict:
     return config
 
 
+class FreshRequestClient(FlaskClient):
+    """A test client whose requests do not share ``g`` with the test's app context.
+
+    Tests keep one app context pushed (so they can use db.session directly); without
+    this, Flask-Login's per-request user cache would leak from one request to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            vars(g._get_current_object()).clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def smtp_server():
     controller, inbox = start_smtp_server()
@@ -60,6 +75,7 @@ def app_factory(_schema, smtp_server):
     def factory(**overrides):
         config = build_config(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port, **overrides)
         application = create_app(config)
+        application.test_client_class = FreshRequestClient
         made.append(application)
         return application
 

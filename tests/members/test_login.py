@@ -1,0 +1,120 @@
+"""Logging in and out: sessions that really end, and redirects that stay on the site."""
+import pytest
+
+from tests.support.factories import PASSWORD
+
+COOKIE = "leap_session"
+
+
+def session_cookie(client) -> str | None:
+    cookie = client.get_cookie(COOKIE)
+    return cookie.value if cookie else None
+
+
+def replay(app, cookie_value):
+    """A different browser presenting a copied cookie."""
+    other = app.test_client()
+    other.set_cookie(COOKIE, cookie_value, domain="localhost")
+    return other
+
+
+def test_member_logs_in_and_reaches_their_account(client, auth, member):
+    response = auth.login(member.email)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account"
+    assert member.email in client.get("/account").get_data(as_text=True)
+
+
+def test_login_accepts_the_address_in_any_case(auth, member):
+    assert auth.login(member.email.upper()).status_code == 302
+
+
+def test_wrong_password_gets_one_clear_message(auth, member):
+    response = auth.login(member.email, "not the right password")
+    assert response.status_code == 200
+    assert "e-mail address or password is not right" in response.get_data(as_text=True)
+
+
+def test_unknown_address_gets_the_same_message(auth):
+    response = auth.login("nobody@example.org")
+    assert "e-mail address or password is not right" in response.get_data(as_text=True)
+
+
+def test_suspended_member_cannot_log_in(auth, member_factory):
+    suspended = member_factory(status="suspended")
+    assert auth.login(suspended.email).status_code == 200
+
+
+def test_session_cookie_changes_at_login(client, auth, member):
+    client.get("/login")
+    client.get("/join")
+    before = session_cookie(client)
+    auth.login(member.email)
+    assert session_cookie(client) not in (None, before)
+
+
+def test_copied_cookie_is_useless_after_logout(app, client, auth, member):
+    auth.login(member.email)
+    stolen = session_cookie(client)
+    assert replay(app, stolen).get("/account").status_code == 200
+    client.post("/logout")
+    assert client.get("/account").status_code == 302
+    assert replay(app, stolen).get("/account").status_code == 302
+
+
+def test_password_change_ends_other_sessions_but_keeps_this_one(app, client, auth, member):
+    auth.login(member.email)
+    other_device = replay(app, session_cookie(client))
+    response = client.post("/account/password", data={
+        "current_password": PASSWORD, "password": "a brand new passphrase", "confirm_password": "a brand new passphrase"})
+    assert response.status_code == 302
+    assert client.get("/account").status_code == 200
+    assert other_device.get("/account").status_code == 302
+
+
+def test_password_change_needs_the_current_password(client, auth, member):
+    auth.login(member.email)
+    response = client.post("/account/password", data={
+        "current_password": "wrong one", "password": "a brand new passphrase", "confirm_password": "a brand new passphrase"})
+    assert "current password is not right" in response.get_data(as_text=True)
+
+
+def test_idle_session_expires(app, client, auth, member):
+    auth.login(member.email)
+    with client.session_transaction() as session:
+        session["_seen"] -= int(app.config["SESSION_IDLE_TIMEOUT"].total_seconds()) + 5
+    assert client.get("/account").status_code == 302
+
+
+def test_session_expires_after_its_absolute_lifetime(app, client, auth, member):
+    auth.login(member.email)
+    with client.session_transaction() as session:
+        session["_started"] -= int(app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()) + 5
+        session["_seen"] = session["_started"] + 10**9  # recently active all along
+    assert client.get("/account").status_code == 302
+
+
+@pytest.mark.parametrize("target", [
+    "https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)",
+    "http://localhost.evil.example/", "\\\\evil.example", " //evil.example", "/\\tevil.example",
+])
+def test_next_never_leaves_the_site(auth, member, target):
+    response = auth.login(member.email, next=target)
+    assert response.headers["Location"] == "/account"
+
+
+def test_next_on_the_site_is_followed(auth, member):
+    response = auth.login(member.email, next="/impact?x=1")
+    assert response.headers["Location"] == "/impact?x=1"
+
+
+def test_pages_for_members_send_anonymous_visitors_to_login_and_back(client):
+    response = client.get("/account/profile")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=/account/profile"
+
+
+def test_logout_is_a_post(client, auth, member):
+    auth.login(member.email)
+    assert client.get("/logout").status_code == 405
+    assert client.get("/account").status_code == 200
