@@ -4,6 +4,7 @@ import os
 import pkgutil
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import load_config
 from .core import database, errors, headers, sessions, templating
@@ -22,6 +23,11 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.update(load_config(app.instance_path, config))
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind a reverse proxy: take the client address (used by rate limits) and the
+        # scheme from the proxy's headers, trusting only as many hops as configured.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     register_extensions(app)
     register_blueprints(app)

@@ -73,6 +73,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PREFERRED_URL_SCHEME": "https" if is_prod else "http",
         "SERVER_NAME": os.environ.get("SERVER_NAME") or None,
+        # How many proxies in front of the app set X-Forwarded-For/-Proto (0: none, trust nothing).
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "HSTS_SECONDS": 63072000,
         # Password hashing: argon2id at or above OWASP's minimum (19 MiB, t=2, p=1).
         "ARGON2_MEMORY_KIB": int(os.environ.get("ARGON2_MEMORY_KIB", "19456")),

@@ -70,3 +70,32 @@ def test_oversized_request_body_gets_413(client):
 def test_invalid_utf8_in_a_form_is_not_a_server_error(client):
     response = client.post("/login", data=b"email=%FF%FE&password=%C3%28", content_type="application/x-www-form-urlencoded")
     assert response.status_code in (200, 400)
+
+
+def test_rate_limits_are_shared_through_redis_across_workers(app_factory):
+    import redis
+
+    storage = "redis://127.0.0.1:6379/15"
+    redis.Redis.from_url(storage).flushdb()
+    settings = dict(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage, RATELIMIT_LOGIN="3 per minute")
+    worker_a, worker_b = app_factory(**settings), app_factory(**settings)
+    data = {"email": "x@example.org", "password": "wrong password!"}
+    codes = [(worker_a if i % 2 else worker_b).test_client().post("/login", data=data).status_code
+             for i in range(5)]
+    counters = redis.Redis.from_url(storage).keys("*")
+    redis.Redis.from_url(storage).flushdb()
+    assert counters, "the limiter kept its counters somewhere other than Redis"
+    assert codes[3:] == [429, 429] and 429 not in codes[:3]
+
+
+def test_behind_a_trusted_proxy_limits_apply_per_real_client(app_factory):
+    app = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", RATELIMIT_LOGIN="2 per minute",
+                      TRUSTED_PROXIES=1)
+    client = app.test_client()
+    data = {"email": "x@example.org", "password": "wrong password!"}
+
+    def attempt(ip):
+        return client.post("/login", data=data, headers={"X-Forwarded-For": ip}).status_code
+
+    assert [attempt("203.0.113.5") for _ in range(3)] == [200, 200, 429]
+    assert attempt("198.51.100.7") == 200
