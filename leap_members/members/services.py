@@ -50,9 +50,12 @@ def register_member(fields: dict, password: str, email_updates: bool, consent: C
     Raises EmailTaken if the address is in use, even when two requests race.
     """
     email = normalise_email(fields["email"])
+    # Hash before the first query: on SQLite the write lock is held from the first
+    # statement of a POST, and hashing is the slow part of a signup.
+    password_hash = hash_password(password)
     if find_by_email(email):
         raise EmailTaken(email)
-    member = Member(email=email, password_hash=hash_password(password), email_updates=email_updates,
+    member = Member(email=email, password_hash=password_hash, email_updates=email_updates,
                     **{name: fields.get(name) for name in PROFILE_FIELDS})
     member.verification = Verification.PENDING if member.is_professional else Verification.NOT_APPLICABLE
     try:

@@ -1,0 +1,51 @@
+-- POSTs the signup form with a new e-mail address every time. WRK_ARGS names a JSON file:
+-- {"csrf": "...", "password": "..."}; the Cookie header carrying the CSRF session comes from -H.
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  counter = counter + 1
+  thread:set("id", counter)
+  table.insert(threads, thread)
+end
+
+local function read_args()
+  local file = io.open(os.getenv("WRK_ARGS"), "r")
+  local text = file:read("*a")
+  file:close()
+  return text
+end
+
+function init(args)
+  bad = 0
+  n = 0
+  local text = read_args()
+  csrf = string.match(text, '"csrf": "([^"]+)"')
+  password = string.match(text, '"password": "([^"]+)"')
+  run = string.match(text, '"run": "([^"]+)"')
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+end
+
+function request()
+  n = n + 1
+  local email = string.format("bench-%s-%d-%d%%40example.org", run, id, n)
+  local body = "csrf_token=" .. csrf .. "&category=citizen&first_name=Bench&last_name=Member&email=" .. email ..
+    "&password=" .. password .. "&confirm_password=" .. password ..
+    "&city=Springfield&state=IL&zip_code=62701&phone=&email_updates=y"
+  return wrk.format(nil, nil, nil, body)
+end
+
+function response(status, headers, body)
+  if status ~= 302 then bad = bad + 1 end
+end
+
+function done(summary, latency, requests)
+  local failed = 0
+  for _, thread in ipairs(threads) do failed = failed + thread:get("bad") end
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH {"requests": %d, "duration_us": %d, "p50": %d, "p95": %d, "p99": %d, "failed": %d, "errors": %d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    failed, e.connect + e.read + e.write + e.timeout))
+end
