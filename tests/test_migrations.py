@@ -1,33 +1,20 @@
 """Every schema change is a migration: upgrading a new database gives exactly the models' schema."""
-import uuid
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from leap_members import create_app
 from leap_members.extensions import db
 from tests.conftest import DATABASE_URL, build_config
+from tests.support.database import fresh_database
 
 
 @pytest.fixture
 def empty_database_url(tmp_path):
-    """A brand-new database of the kind the suite runs on."""
-    if not DATABASE_URL.startswith("postgres"):
-        yield f"sqlite:///{tmp_path}/migrated.db"
-        return
-    url = make_url(build_config()["SQLALCHEMY_DATABASE_URI"])
-    name = f"leap_migrate_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_database(DATABASE_URL, str(tmp_path)) as url:
+        yield url
 
 
 def test_migrations_build_exactly_the_models_schema(empty_database_url):

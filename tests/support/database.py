@@ -1,8 +1,13 @@
 """Which database the tests use, and how to empty it between tests."""
 import os
 import tempfile
+import uuid
+from contextlib import contextmanager
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from leap_members.config import normalise_database_url
 
 from leap_members.extensions import db
 
@@ -36,3 +41,22 @@ def empty_tables() -> None:
                 text("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'")).first()
             if has_sequence:
                 connection.execute(text("DELETE FROM sqlite_sequence"))
+
+
+@contextmanager
+def fresh_database(base_url: str, directory: str):
+    """A brand-new, empty database of the same kind as ``base_url``; dropped afterwards."""
+    if not base_url.startswith("postgres"):
+        yield "sqlite:///" + os.path.join(directory, f"fresh-{uuid.uuid4().hex[:8]}.db")
+        return
+    url = make_url(normalise_database_url(base_url))
+    name = f"leap_fresh_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()

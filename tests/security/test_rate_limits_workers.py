@@ -1,0 +1,39 @@
+"""Rate limits hold across two gunicorn workers that share Redis, whichever worker answers."""
+import pytest
+import redis
+
+from bench.http import Browser
+from tests.conftest import DATABASE_URL
+from tests.support.database import fresh_database
+from tests.support.servers import gunicorn_app
+
+REDIS_URL = "redis://127.0.0.1:6379/14"
+LIMIT = 5
+
+
+@pytest.fixture
+def server(tmp_path):
+    store = redis.Redis.from_url(REDIS_URL)
+    store.flushdb()
+    limits = {key: f"{LIMIT} per minute" for key in ("RATELIMIT_LOGIN", "RATELIMIT_RESET", "RATELIMIT_SIGNUP")}
+    with fresh_database(DATABASE_URL, str(tmp_path)) as url:
+        with gunicorn_app(url, str(tmp_path), REDIS_URL=REDIS_URL, **limits) as running:
+            yield running
+    store.flushdb()
+    store.close()
+
+
+@pytest.mark.parametrize("path, form", [
+    ("/login", {"email": "someone@example.org", "password": "not the password"}),
+    ("/reset", {"email": "someone@example.org"}),
+    ("/join", {"email": "not-an-address"}),
+])
+def test_attempts_beyond_the_limit_get_429_from_any_worker(server, path, form):
+    statuses = []
+    for _ in range(LIMIT + 5):
+        browser = Browser(server.url)  # a new connection each time, so both workers answer
+        token = browser.csrf_token("/login")
+        statuses.append(browser.post(path, dict(form, csrf_token=token)))
+    assert 429 not in statuses[:LIMIT], statuses
+    assert statuses[LIMIT:] == [429] * 5, statuses
+    assert redis.Redis.from_url(REDIS_URL).keys("*"), "the limits were not kept in Redis"
