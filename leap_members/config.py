@@ -107,6 +107,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "ORG_LEGAL_NAME": os.environ.get("ORG_LEGAL_NAME", "Law Enforcement Action Partnership, Inc."),
         "ORG_EIN": os.environ.get("ORG_EIN", "00-0000000"),
         "ORG_ADDRESS": os.environ.get("ORG_ADDRESS", ""),
+        # Dates such as "today" for agreements and events are the organisation's local dates.
+        "ORG_TIMEZONE": os.environ.get("ORG_TIMEZONE", "America/New_York"),
         # Extra origins allowed as form targets (Stripe Checkout redirects after a POST).
         "CSP_FORM_ACTION_EXTRA": os.environ.get("CSP_FORM_ACTION_EXTRA", "https://checkout.stripe.com https://billing.stripe.com"),
     }

@@ -99,3 +99,9 @@ def test_behind_a_trusted_proxy_limits_apply_per_real_client(app_factory):
 
     assert [attempt("203.0.113.5") for _ in range(3)] == [200, 200, 429]
     assert attempt("198.51.100.7") == 200
+
+
+def test_nul_byte_in_a_url_parameter_is_a_400(client):
+    response = client.get("/impact?year=20%0012")
+    assert response.status_code == 400
+    assert "not allowed" in response.get_data(as_text=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 20:25:58.403232
+Create Date: 2026-11-28
 
 """
 from datetime import datetime, timezone

@@ -1,8 +1,10 @@
 """Every route of the app, with its URL parameters filled in, for tests that walk them all."""
-from werkzeug.routing import FloatConverter, IntegerConverter, Rule, UUIDConverter
+from werkzeug.routing import AnyConverter, FloatConverter, IntegerConverter, Rule, UUIDConverter
 
 
 def dummy_value(converter):
+    if isinstance(converter, AnyConverter):
+        return sorted(converter.items)[0]
     if isinstance(converter, IntegerConverter):
         return 1
     if isinstance(converter, FloatConverter):
