@@ -19,4 +19,4 @@ US_STATES = {
 
 STATE_CHOICES = {"": "Choose a state", **dict(sorted(US_STATES.items(), key=lambda pair: pair[1]))}
 
-ZIP_PATTERN = re.compile(r"^\d{5}(-\d{4})?$")
+ZIP_PATTERN = re.compile(r"^[0-9]{5}(-[0-9]{4})?$")

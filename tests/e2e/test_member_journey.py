@@ -2,6 +2,8 @@
 import re
 from urllib.parse import urlsplit
 
+from playwright.sync_api import expect
+
 from leap_members.mail.sender import send_pending
 from tests.support.smtp import body_of
 
@@ -35,32 +37,32 @@ def test_former_officer_joins_confirms_logs_in_edits_profile_and_logs_out(page, 
     fill_signup(page)
     page.get_by_label("Send me e-mail updates").check()
     page.get_by_role("button", name="Join LEAP").click()
-    assert page.get_by_role("heading", name="Welcome to LEAP, Dana").is_visible()
+    expect(page.get_by_role("heading", name="Welcome to LEAP, Dana")).to_be_visible()
 
     # The confirmation mail arrives over SMTP; its link opens a page with a button.
     message = deliver_mail(live_app, inbox).last_to("dana@example.org")
     link = re.search(r"https?://\S+", body_of(message)).group(0)
     page.goto(urlsplit(link).path)
     page.get_by_role("button", name="Confirm my e-mail address").click()
-    assert page.get_by_text("your e-mail address is confirmed").is_visible()
+    expect(page.get_by_text("your e-mail address is confirmed")).to_be_visible()
 
     # Log out, then log in again with the new account.
     page.get_by_role("button", name="Log out").click()
-    assert page.get_by_text("You are logged out").is_visible()
+    expect(page.get_by_text("You are logged out")).to_be_visible()
     page.get_by_role("link", name="Log in").first.click()
     page.get_by_label("E-mail address").fill("dana@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_text("Welcome back, Dana").is_visible()
-    assert page.get_by_text("dana@example.org (confirmed)").is_visible()
-    assert page.get_by_text("Waiting for staff review").is_visible()
+    expect(page.get_by_text("Welcome back, Dana")).to_be_visible()
+    expect(page.get_by_text("dana@example.org (confirmed)")).to_be_visible()
+    expect(page.get_by_text("Waiting for staff review")).to_be_visible()
 
     # Edit the profile.
     page.get_by_role("link", name="Edit my profile").click()
     page.get_by_label("City").fill("Signal Hill")
     page.get_by_role("button", name="Save my profile").click()
-    assert page.get_by_text("Your profile is saved").is_visible()
-    assert page.get_by_text("Signal Hill, CA 90802").is_visible()
+    expect(page.get_by_text("Your profile is saved")).to_be_visible()
+    expect(page.get_by_text("Signal Hill, CA 90802")).to_be_visible()
 
     # Log out: the account page is no longer reachable.
     page.get_by_role("button", name="Log out").click()
@@ -72,8 +74,8 @@ def test_signup_mistakes_are_shown_beside_the_fields_and_typing_is_kept(page):
     page.goto("/join")
     fill_signup(page, **{"ZIP code": "9080", "E-mail address": "not-an-address"})
     page.get_by_role("button", name="Join LEAP").click()
-    assert page.locator("#zip_code-error").is_visible()
-    assert page.locator("#email-error").is_visible()
+    expect(page.locator("#zip_code-error")).to_be_visible()
+    expect(page.locator("#email-error")).to_be_visible()
     assert page.get_by_label("City").input_value() == "Long Beach"
     assert page.get_by_label("Last agency").input_value() == "Long Beach Police Department"
     assert page.get_by_label("Password", exact=True).input_value() == ""
@@ -82,9 +84,9 @@ def test_signup_mistakes_are_shown_beside_the_fields_and_typing_is_kept(page):
 def test_citizen_does_not_see_professional_fields(page):
     page.goto("/join")
     page.get_by_label("Concerned citizen").check()
-    assert not page.get_by_label("Years of service").is_visible()
+    expect(page.get_by_label("Years of service")).to_be_hidden()
     page.get_by_label("Law enforcement — current").check()
-    assert page.get_by_label("Agency", exact=True).is_visible()
+    expect(page.get_by_label("Agency", exact=True)).to_be_visible()
 
 
 def test_wrong_password_is_explained_and_the_form_is_keyboard_usable(page):
@@ -94,4 +96,4 @@ def test_wrong_password_is_explained_and_the_form_is_keyboard_usable(page):
     page.get_by_label("E-mail address").fill("nobody@example.org")
     page.get_by_label("Password").fill("not the password at all")
     page.get_by_label("Password").press("Enter")
-    assert page.get_by_text("The e-mail address or password is not right.").is_visible()
+    expect(page.get_by_text("The e-mail address or password is not right.")).to_be_visible()

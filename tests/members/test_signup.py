@@ -164,3 +164,12 @@ def test_joined_member_is_logged_in_and_sees_the_confirm_prompt(client):
     client.post("/join", data=signup_data())
     html = client.get("/account").get_data(as_text=True)
     assert "Please confirm your e-mail address" in html
+
+
+@pytest.mark.parametrize("field, value", [("years_of_service", "9" * 400), ("years_of_service", "٣"),
+                                          ("zip_code", "٠٢١٣٩"), ("years_of_service", "-1")])
+def test_huge_or_non_ascii_numbers_are_refused_not_a_server_error(client, db, field, value):
+    response = client.post("/join", data=signup_data(**{field: value}))
+    assert response.status_code == 200
+    assert f'id="{field}-error"' in response.get_data(as_text=True)
+    assert member_count(db) == 0
