@@ -1,0 +1,114 @@
+"""What the pages of the action centre show: lists, counts and the state of one member's sign-up."""
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from ..core.timeutil import utcnow
+from ..extensions import db
+from ..members.models import Member
+from .eligibility import ineligibility_reason, restriction_text
+from .forms import ButtonForm, signup_form_for
+from .models import Action, ActionKind, ActionSignup, ActionStatus, SignupStatus
+from .services import signature_count, signup_for, status_counts, waitlist_position
+from .times import format_local, format_range
+
+SORTS = {"newest": "Newest first", "closing": "Closing soon first"}
+CLOSING_SOON_DAYS = 7
+
+
+@dataclass
+class ListedAction:
+    action: Action
+    taking_part: int
+    closing_soon: bool
+    deadline_text: str
+    when_text: str
+    restriction: str | None
+
+
+def open_actions(kind: str | None, sort: str) -> list[ListedAction]:
+    """Published actions still taking sign-ups, filtered by type, in the chosen order."""
+    now = utcnow()
+    query = select(Action).where(Action.status == ActionStatus.PUBLISHED)
+    if kind in ActionKind.LABELS:
+        query = query.where(Action.kind == kind)
+    actions = [a for a in db.session.scalars(query) if a.accepts_signups(now)]
+    counts = _taking_part_counts([a.id for a in actions])
+    listed = [ListedAction(
+        action=a, taking_part=counts.get(a.id, 0),
+        closing_soon=bool(a.signup_deadline and (a.signup_deadline - now).days < CLOSING_SOON_DAYS),
+        deadline_text=format_local(a.signup_deadline, a.timezone) if a.signup_deadline else "",
+        when_text=format_range(a.starts_at, a.ends_at, a.timezone) if a.is_event else "",
+        restriction=restriction_text(a))
+        for a in actions]
+    newest = sorted(listed, key=lambda item: (item.action.published_at or item.action.created_at,
+                                              item.action.id), reverse=True)
+    if sort == "closing":
+        # Python's sort is stable: among equal deadlines (or none) the newest stays first.
+        return sorted(newest, key=lambda item: (item.action.signup_deadline is None,
+                                                item.action.signup_deadline or now))
+    return newest
+
+
+def _taking_part_counts(action_ids: list[int]) -> dict[int, int]:
+    """Signatures, letters, registrations or offers per action (confirmed members only)."""
+    if not action_ids:
+        return {}
+    counted = (SignupStatus.SIGNED, SignupStatus.SENT, SignupStatus.REGISTERED,
+               SignupStatus.OFFERED, SignupStatus.ACCEPTED)
+    rows = db.session.execute(
+        select(ActionSignup.action_id, func.count()).join(Member, Member.id == ActionSignup.member_id)
+        .where(ActionSignup.action_id.in_(action_ids), ActionSignup.status.in_(counted),
+               Member.email_confirmed_at.is_not(None))
+        .group_by(ActionSignup.action_id))
+    return {action_id: count for action_id, count in rows}
+
+
+def recent_comments(action_id: int, limit: int = 10) -> list[tuple[str, str, str]]:
+    """(first name, state, comment) of the latest petition comments."""
+    rows = db.session.execute(
+        select(Member.first_name, Member.state, ActionSignup.comment)
+        .join(Member, Member.id == ActionSignup.member_id)
+        .where(ActionSignup.action_id == action_id, ActionSignup.status == SignupStatus.SIGNED,
+               ActionSignup.comment.is_not(None), Member.email_confirmed_at.is_not(None))
+        .order_by(ActionSignup.created_at.desc(), ActionSignup.id.desc()).limit(limit))
+    return [tuple(row) for row in rows]
+
+
+def action_page(action: Action, member: Member | None, form=None, problem: str | None = None,
+                preview: bool = False) -> dict:
+    """Everything the action page template needs for this member (or a staff preview)."""
+    signup = signup_for(action.id, member.id) if member is not None and not preview else None
+    reason = ineligibility_reason(action, member) if member is not None and not preview else None
+    # Taking part already, or staff have answered for good (declined the offer, removed from the list).
+    settled = signup is not None and (signup.is_active or signup.status in (SignupStatus.DECLINED,
+                                                                            SignupStatus.REMOVED))
+    can_sign_up = action.accepts_signups() and reason is None and not settled and not preview
+    context = {
+        "action": action, "signup": signup, "reason": reason, "problem": problem, "preview": preview,
+        "restriction": restriction_text(action), "is_open": action.accepts_signups(),
+        "form": (form or signup_form_for(action)) if (can_sign_up or preview) else None,
+        "button_form": ButtonForm(),
+        "deadline_text": format_local(action.signup_deadline, action.timezone) if action.signup_deadline else "",
+    }
+    counts = status_counts(action.id)
+    if action.kind == ActionKind.PETITION:
+        count = signature_count(action.id)
+        context.update(signatures=count, percent=min(100, round(100 * count / action.goal)) if action.goal else 0,
+                       comments=recent_comments(action.id))
+    elif action.kind == ActionKind.LETTER:
+        context.update(letters_sent=counts.get(SignupStatus.SENT, 0))
+    elif action.kind == ActionKind.EVENT:
+        registered = counts.get(SignupStatus.REGISTERED, 0)
+        context.update(
+            registered=registered, waitlisted=counts.get(SignupStatus.WAITLISTED, 0),
+            seats_left=None if action.capacity is None else max(0, action.capacity - registered),
+            when_text=format_range(action.starts_at, action.ends_at, action.timezone),
+            position=waitlist_position(signup) if signup else None,
+            show_details=preview or (signup is not None and signup.status == SignupStatus.REGISTERED),
+            can_leave=signup is not None and signup.status in (SignupStatus.REGISTERED, SignupStatus.WAITLISTED)
+            and not action.has_started())
+    elif action.kind == ActionKind.SPEAKING:
+        context.update(can_withdraw=signup is not None and signup.status in (SignupStatus.OFFERED,
+                                                                               SignupStatus.ACCEPTED))
+    return context

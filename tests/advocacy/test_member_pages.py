@@ -1,0 +1,83 @@
+"""The list of open actions and "my actions"."""
+from datetime import timedelta
+
+from leap_members.advocacy.models import ActionKind, ActionSignup, ActionStatus
+from leap_members.core.timeutil import utcnow
+
+
+def _titles_in_order(html: str, titles: list[str]) -> list[str]:
+    found = [(html.index(t), t) for t in titles if t in html]
+    return [t for _, t in sorted(found)]
+
+
+def test_the_list_shows_open_actions_newest_first(client, auth, member, make_action):
+    now = utcnow()
+    make_action(title="Older petition", published_at=now - timedelta(days=5))
+    make_action(ActionKind.LETTER, title="Newer letter", published_at=now - timedelta(days=1))
+    make_action(title="Draft petition", status=ActionStatus.DRAFT)
+    make_action(title="Closed petition", status=ActionStatus.CLOSED)
+    make_action(title="Expired petition", closes_at=now - timedelta(hours=1))
+    make_action(ActionKind.EVENT, title="Past event", starts_at=now - timedelta(hours=1))
+    auth.login(member.email)
+    html = client.get("/actions").get_data(as_text=True)
+    assert _titles_in_order(html, ["Older petition", "Newer letter"]) == ["Newer letter", "Older petition"]
+    for hidden in ("Draft petition", "Closed petition", "Expired petition", "Past event"):
+        assert hidden not in html
+
+
+def test_the_list_can_put_closing_soon_first_and_marks_them(client, auth, member, make_action):
+    now = utcnow()
+    make_action(title="No deadline", published_at=now)
+    make_action(title="Closes in a month", closes_at=now + timedelta(days=30), published_at=now - timedelta(days=2))
+    make_action(ActionKind.EVENT, title="Event in two days", starts_at=now + timedelta(days=2),
+                published_at=now - timedelta(days=9))
+    auth.login(member.email)
+    html = client.get("/actions?sort=closing").get_data(as_text=True)
+    assert _titles_in_order(html, ["No deadline", "Closes in a month", "Event in two days"]) == [
+        "Event in two days", "Closes in a month", "No deadline"]
+    assert html.count("Closing soon</span>") == 1
+
+
+def test_the_list_filters_by_type(client, auth, member, make_action):
+    make_action(title="A petition")
+    make_action(ActionKind.EVENT, title="An event")
+    auth.login(member.email)
+    html = client.get("/actions?kind=event").get_data(as_text=True)
+    assert "An event" in html and "A petition" not in html
+    assert "A petition" in client.get("/actions?kind=nonsense").get_data(as_text=True)
+
+
+def test_my_actions_lists_every_signup_with_its_status(client, auth, member, make_action, db):
+    petition = make_action(title="Signed petition")
+    event = make_action(ActionKind.EVENT, title="Full event", capacity=1)
+    archived = make_action(title="Archived petition", status=ActionStatus.ARCHIVED)
+    db.session.add_all([ActionSignup(action_id=petition.id, member_id=member.id, status="signed"),
+                        ActionSignup(action_id=event.id, member_id=member.id, status="waitlisted"),
+                        ActionSignup(action_id=archived.id, member_id=member.id, status="signed")])
+    db.session.commit()
+    auth.login(member.email)
+    html = client.get("/account/actions").get_data(as_text=True)
+    assert "Signed petition" in html and "Full event" in html and "Archived petition" in html
+    assert "On the waiting list</span> (number 1)" in html
+    assert html.count('class="badge badge--verified">Signed</span>') == 2
+
+
+def test_my_actions_is_linked_from_the_account_page(client, auth, member):
+    auth.login(member.email)
+    assert 'href="/account/actions"' in client.get("/account").get_data(as_text=True)
+
+
+def test_the_navigation_offers_take_action_to_members(client, auth, member):
+    auth.login(member.email)
+    assert 'href="/actions">Take action</a>' in client.get("/").get_data(as_text=True)
+
+
+def test_seeding_demo_actions_is_idempotent_and_shows_every_type(runner, client, auth, member, db):
+    first = runner.invoke(args=["seed-demo-actions"])
+    assert "7 added" in first.output
+    assert "0 added" in runner.invoke(args=["seed-demo-actions"]).output
+    auth.login(member.email)
+    html = client.get("/actions").get_data(as_text=True)
+    for label in ("Petition", "Letter to officials", "Event or training", "Speaking or volunteering"):
+        assert f'<span class="badge">{label}</span>' in html
+    assert "End cash bail" not in html  # the demo draft stays a draft
