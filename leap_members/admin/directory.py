@@ -1,0 +1,100 @@
+"""The member directory as SQL: WHERE clauses from a checked DirectoryQuery, sorted, one page at a time.
+
+Every value reaching SQL is either from a whitelist (filters.py) or a bound parameter.
+"""
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import Select, func, or_, select
+
+from ..core import registry
+from ..extensions import db
+from ..members.models import Member, MembershipStatus
+from .filters import SORTS, DirectoryQuery
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def flag_member_ids(name: str) -> Select:
+    """The non-null member ids a registered flag selects (NULLs would break NOT IN)."""
+    ids = registry.member_flags[name].member_ids().subquery()
+    column = list(ids.c)[0]
+    return select(column).where(column.is_not(None))
+
+
+def conditions(query: DirectoryQuery) -> list:
+    """The WHERE clauses for the filters of ``query``."""
+    where = []
+    for term in query.q.split():
+        pattern = _like(term)
+        where.append(or_(*(column.ilike(pattern, escape="\\") for column in
+                           (Member.first_name, Member.last_name, Member.email, Member.organisation))))
+    if query.categories:
+        where.append(Member.category.in_(query.categories))
+    # Merged records are empty shells; they appear only when asked for.
+    where.append(Member.status.in_(query.statuses) if query.statuses
+                 else Member.status != MembershipStatus.MERGED)
+    if query.verifications:
+        where.append(Member.verification.in_(query.verifications))
+    if query.states:
+        where.append(Member.state.in_(query.states))
+    if query.zip_prefix:
+        where.append(Member.zip_code.like(query.zip_prefix + "%"))
+    if query.confirmed is not None:
+        where.append(Member.email_confirmed_at.is_not(None) if query.confirmed
+                     else Member.email_confirmed_at.is_(None))
+    if query.email_updates is not None:
+        where.append(Member.email_updates.is_(query.email_updates))
+    if query.joined_from:
+        where.append(Member.created_at >= datetime.combine(query.joined_from, time.min))
+    if query.joined_to:
+        where.append(Member.created_at < datetime.combine(query.joined_to + timedelta(days=1), time.min))
+    for name, wanted in query.flags:
+        inside = Member.id.in_(flag_member_ids(name))
+        where.append(inside if wanted else ~inside)
+    return where
+
+
+def order_by(sort: str) -> list:
+    """ORDER BY columns for a whitelisted sort key; the id breaks ties so pages never overlap."""
+    descending = sort.startswith("-")
+    columns = list(SORTS[sort.lstrip("-")]) + [Member.id]
+    return [column.desc() if descending else column.asc() for column in columns]
+
+
+@dataclass
+class DirectoryPage:
+    members: list[Member]
+    total: int
+    pages: int
+    flags: dict[int, list[str]]
+
+
+def directory_page(query: DirectoryQuery) -> DirectoryPage:
+    """One page of members: a count, the rows, and one query per registered flag."""
+    where = conditions(query)
+    total = db.session.scalar(select(func.count()).select_from(Member).where(*where)) or 0
+    pages = max(1, -(-total // query.per_page))
+    members = list(db.session.scalars(select(Member).where(*where).order_by(*order_by(query.sort))
+                                      .limit(query.per_page).offset((query.page - 1) * query.per_page)))
+    return DirectoryPage(members=members, total=total, pages=pages, flags=flags_for([m.id for m in members]))
+
+
+def flags_for(member_ids: list[int]) -> dict[int, list[str]]:
+    """Which registered flags each of these members has (one query per flag, not per member)."""
+    found: dict[int, list[str]] = {member_id: [] for member_id in member_ids}
+    if not member_ids:
+        return found
+    for name, flag in registry.member_flags.items():
+        ids = flag_member_ids(name).subquery()
+        column = list(ids.c)[0]
+        for member_id in db.session.scalars(select(column).where(column.in_(member_ids)).distinct()):
+            found[member_id].append(flag.label)
+    return found
+
+
+def count_matching(query: DirectoryQuery) -> int:
+    return db.session.scalar(select(func.count()).select_from(Member).where(*conditions(query))) or 0

@@ -1,0 +1,196 @@
+"""Exports: the filtered directory as CSV, every field intact, formulas neutralised, every export recorded."""
+import os
+import tracemalloc
+
+import pytest
+from sqlalchemy import select
+
+from leap_members.admin.exports import BASE_COLUMNS, export_rows, choose_columns
+from leap_members.admin.filters import DirectoryQuery
+from leap_members.admin.fake_data import generate_members
+from leap_members.admin.models import AuditEvent
+from leap_members.core.csvsafe import neutralise
+from leap_members.members.models import Member
+
+from .conftest import read_csv
+
+ALL_COLUMNS = [column.key for column in BASE_COLUMNS]
+AWKWARD_PEOPLE = [
+    dict(first_name="Anne, Marie", last_name='O"Connor', organisation="Police Dept, Unit \"B\"\nSecond line"),
+    dict(first_name="Zoë", last_name="Nguyễn-Łukasiewicz", organisation="Polícia Municipal — São Paulo 日本"),
+    dict(first_name="=HYPERLINK(\"http://evil.example\",\"click\")", last_name="+SUM(A1:A9)",
+         organisation="@cmd|' /C calc'!A0"),
+    dict(first_name="-2+3", last_name="\tTabbed", organisation="\rCarriage"),
+    dict(first_name="Plain", last_name="Smith", organisation=None, phone="+1 555 0100"),
+]
+
+
+def export(client, columns=ALL_COLUMNS, **filters):
+    data = {"columns": columns, **filters}
+    return client.post("/staff/export", data=data)
+
+
+@pytest.fixture
+def awkward(member_factory):
+    return [member_factory(category="le_current", state="NY", zip_code="10001", **fields) for fields in AWKWARD_PEOPLE]
+
+
+def expected_cell(key: str, member: Member) -> str:
+    column = next(c for c in BASE_COLUMNS if c.key == key)
+    value = getattr(member, column.expression.key)
+    return neutralise(column.convert(value))
+
+
+def test_export_round_trips_every_field_of_every_row(staff_client, awkward, db):
+    response = export(staff_client, state="NY")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="leap-members-')
+    rows = read_csv(response.get_data())
+    header, body = rows[0], rows[1:]
+    assert header == [column.header for column in BASE_COLUMNS]
+    assert len(body) == len(awkward)
+    by_id = {int(row[0]): row for row in body}
+    for member in awkward:
+        db.session.refresh(member)
+        row = by_id[member.id]
+        for index, key in enumerate(ALL_COLUMNS):
+            assert row[index] == expected_cell(key, member), (key, row[index])
+
+
+def test_formula_like_cells_start_with_an_apostrophe_and_keep_their_text(staff_client, awkward):
+    rows = read_csv(export(staff_client, columns=["first_name", "last_name", "organisation"], state="NY").get_data())
+    cells = [cell for row in rows[1:] for cell in row]
+    assert "'=HYPERLINK(\"http://evil.example\",\"click\")" in cells
+    assert "'+SUM(A1:A9)" in cells and "'@cmd|' /C calc'!A0" in cells and "'-2+3" in cells
+    assert "'\tTabbed" in cells and "'\rCarriage" in cells
+    assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in cells)
+    assert "Police Dept, Unit \"B\"\nSecond line" in cells  # commas, quotes, newline: one cell
+    assert "Nguyễn-Łukasiewicz" in cells
+
+
+def test_the_export_follows_the_directory_filters_and_sort(staff_client, awkward, member_factory):
+    member_factory(state="CA", last_name="Elsewhere")
+    rows = read_csv(export(staff_client, columns=["last_name", "state"], state="NY", sort="-name").get_data())
+    names = [row[0] for row in rows[1:]]
+    assert "Elsewhere" not in names and len(names) == len(awkward)
+    assert names == sorted(names, reverse=True)
+
+
+def test_every_export_is_recorded_with_who_when_filter_and_rows(staff_client, staff, awkward, db):
+    export(staff_client, columns=["email"], state="NY", category="le_current").get_data()
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export"))
+    assert event.actor_id == staff.id and staff.email in event.actor_label
+    assert event.row_count == len(awkward) and event.completed
+    assert event.details["filters"]["state"] == ["NY"] and event.details["columns"] == ["email"]
+    html = staff_client.get("/staff/audit?action=export").get_data(as_text=True)
+    assert staff.email in html and "state: NY" in html and f">{len(awkward)}" in html.replace(" ", "")
+
+
+def test_an_export_cut_off_midway_stays_marked_not_finished(staff_client, awkward, db):
+    response = export(staff_client, state="NY")
+    response.close()  # the browser went away before the first rows
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export"))
+    db.session.refresh(event)
+    assert not event.completed
+
+
+def test_exporting_when_nothing_matches_makes_no_file_and_says_so(staff_client, awkward, db):
+    response = export(staff_client, state="WY")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "nothing was exported" in response.get_data(as_text=True)
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export")) is None
+
+
+@pytest.mark.parametrize("data,message", [
+    ({"columns": ["password_hash"]}, "Unknown column “password_hash”"),
+    ({"columns": []}, "Choose at least one column"),
+    ({"columns": ["email"], "sort": "password_hash"}, "cannot be sorted by"),
+    ({"columns": ["email"], "joined_from": "31/01/2024"}, "real date"),
+    ({"columns": ["email"], "evil": "1"}, "Unknown filter"),
+])
+def test_bad_export_requests_get_a_400_with_a_reason(staff_client, awkward, data, message):
+    response = staff_client.post("/staff/export", data=data)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+def test_private_affiliations_can_be_left_out_of_an_export(staff_client, member_factory):
+    member_factory(category="le_current", organisation="Secret Squad", role_title="Undercover",
+                   affiliation_private=True, state="VT")
+    member_factory(category="le_former", organisation="Open Agency", role_title="Chief", state="VT")
+    columns = ["last_name", "organisation", "role_title"]
+    full = read_csv(export(staff_client, columns=columns, state="VT").get_data())
+    assert any("Secret Squad" in row for row in full)  # staff may see it
+    hidden = read_csv(export(staff_client, columns=columns, state="VT", hide_private="y").get_data())
+    cells = [cell for row in hidden for cell in row]
+    assert "Secret Squad" not in cells and "Undercover" not in cells
+    assert "Open Agency" in cells and "Chief" in cells
+
+
+def test_the_export_page_shows_the_matching_count_and_column_choices(staff_client, awkward):
+    html = staff_client.get("/staff/export?state=NY").get_data(as_text=True)
+    assert f"<strong>{len(awkward)}</strong> members match" in html
+    assert 'name="columns" type="checkbox" value="email"' in html or 'value="email"' in html
+    assert '<input type="hidden" name="state" value="NY">' in html
+
+
+def _peak_while_exporting(n_rows: int) -> int:
+    columns = choose_columns(["first_name", "last_name", "email", "organisation", "city", "joined"])
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in export_rows(DirectoryQuery(sort="-joined"), columns, hide_private=False))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count >= n_rows
+    return peak
+
+
+def test_export_memory_stays_flat_as_the_row_count_grows(app, db):
+    generate_members(1500, seed=5)
+    db.session.commit()
+    db.session.expunge_all()
+    small = _peak_while_exporting(1500)
+    generate_members(6000, seed=6)
+    db.session.commit()
+    db.session.expunge_all()
+    large = _peak_while_exporting(7500)
+    # Four times the rows would take four times the memory if rows were all loaded at once.
+    assert large < small * 1.8, f"peak {small} bytes for 1,500 rows, {large} for 7,500"
+
+
+def test_the_cli_writes_the_export_with_a_progress_bar_and_records_it(runner, awkward, db, tmp_path):
+    path = tmp_path / "members.csv"
+    result = runner.invoke(args=["export-members", "-o", str(path), "--filter", "state=NY",
+                                 "--columns", ",".join(ALL_COLUMNS)])
+    assert result.exit_code == 0, result.output
+    assert f"Wrote {len(awkward)} members" in result.output
+    rows = read_csv(path.read_bytes())
+    assert len(rows) == len(awkward) + 1
+    by_id = {int(row[0]): row for row in rows[1:]}
+    for member in awkward:
+        db.session.refresh(member)
+        assert by_id[member.id] == [expected_cell(key, member) for key in ALL_COLUMNS]
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export"))
+    assert event.completed and event.row_count == len(awkward) and "command line" in event.actor_label
+    assert not [name for name in os.listdir(tmp_path) if name.startswith(".export-")]
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--sort", "bogus"], "cannot be sorted by"),
+    (["--filter", "state"], "name=value"),
+    (["--columns", "password_hash"], "Unknown column"),
+    (["--filter", "state=WY"], "No members match"),
+])
+def test_the_cli_refuses_bad_exports_without_writing_a_file(runner, awkward, tmp_path, args, message):
+    path = tmp_path / "out.csv"
+    result = runner.invoke(args=["export-members", "-o", str(path), *args])
+    assert result.exit_code != 0
+    assert message in result.output
+    assert not path.exists()
+
+
+def test_the_cli_lists_the_columns_it_can_export(runner):
+    result = runner.invoke(args=["export-members", "-o", "unused.csv", "--list-columns"])
+    assert result.exit_code == 0 and "email" in result.output and "Agency or organisation" in result.output
