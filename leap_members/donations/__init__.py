@@ -1,0 +1,18 @@
+"""Donations through Stripe Checkout: one-time and monthly gifts, webhooks, receipts, statements."""
+from flask import Blueprint, Flask
+
+bp = Blueprint("donations", __name__)
+
+from . import member_views, staff_views, views, webhooks  # noqa: E402,F401
+from . import contributions  # noqa: E402,F401  (registers timeline, merge, flag and dashboard panel)
+
+
+def init_app(app: Flask) -> None:
+    from .cli import reconcile_stripe_command, send_annual_statements_command
+    from .customers import connect_signals
+    from .settings import init_settings
+
+    init_settings(app)
+    connect_signals()
+    app.cli.add_command(send_annual_statements_command)
+    app.cli.add_command(reconcile_stripe_command)

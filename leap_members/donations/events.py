@@ -1,0 +1,121 @@
+"""Applying Stripe events exactly once: each event id is stored with the change it caused.
+
+The webhook and the reconciliation command both go through process_event, so an event
+seen by both is applied once. Events about a gift not recorded yet are kept (deferred)
+and applied as soon as a later event records that gift.
+"""
+import json
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..core.timeutil import utcnow
+from ..extensions import db
+from . import stripe_client
+from .handlers import HANDLERS, Ignored, NotReady
+from .models import EventOutcome, StripeEvent
+from .stripe_shapes import invoice_payment_ids, metadata_donation_id, object_id
+
+DUPLICATE = "duplicate"
+# Stripe redelivers for three days; waiting events older than that are retried only by reconciliation.
+DEFERRED_WINDOW = timedelta(days=3)
+
+
+@dataclass
+class Result:
+    """What processing one event did; ``released`` lists waiting events it let through."""
+    outcome: str
+    note: str
+    released: list[tuple[str, str, str]] = field(default_factory=list)   # (event id, type, note)
+
+
+def prepare(event: dict) -> dict:
+    """Facts an event needs from Stripe itself, fetched before any database work starts."""
+    obj = event["data"]["object"]
+    if event.get("type") == "invoice.payment_failed":
+        intent, _charge = invoice_payment_ids(obj)
+        return {"decline_reason": stripe_client.decline_reason(intent)}
+    if event.get("type") in ("charge.refunded", "charge.dispute.created"):
+        charge = obj.get("charge") if event["type"] == "charge.dispute.created" else obj
+        if isinstance(charge, dict) and (metadata_donation_id(charge) or charge.get("invoice")):
+            return {}
+        # A monthly charge's refund names only its payment intent; ask Stripe which invoice it paid.
+        return {"invoice": stripe_client.invoice_for_payment(object_id(obj.get("payment_intent")))}
+    return {}
+
+
+def _apply(event: dict, extra: dict) -> tuple[str, str]:
+    handler = HANDLERS.get(event.get("type"))
+    if handler is None:
+        return EventOutcome.IGNORED, "an event type we do not act on"
+    try:
+        with db.session.begin_nested():
+            note = handler(event, event["data"]["object"], extra)
+    except Ignored as exc:
+        return EventOutcome.IGNORED, str(exc)
+    return EventOutcome.APPLIED, note
+
+
+def process_event(event: dict, source: str = "webhook", extra: dict | None = None) -> Result:
+    """Apply one event unless already applied. The caller commits.
+
+    Raises whatever the database raises, so the caller can answer 5xx and Stripe retries.
+    """
+    extra = extra or {}
+    row = db.session.scalar(select(StripeEvent).where(StripeEvent.stripe_event_id == event["id"]).with_for_update())
+    if row is not None and row.outcome != EventOutcome.DEFERRED:
+        return Result(DUPLICATE, f"already {row.outcome}")
+    if row is None:
+        row = StripeEvent(stripe_event_id=event["id"], type=str(event.get("type"))[:100],
+                          stripe_created=int(event.get("created") or 0), outcome=EventOutcome.DEFERRED,
+                          source=source)
+        try:
+            with db.session.begin_nested():
+                db.session.add(row)
+        except IntegrityError:
+            return Result(DUPLICATE, "being applied by another request")
+    try:
+        outcome, note = _apply(event, extra)
+    except NotReady as exc:
+        row.outcome, row.note = EventOutcome.DEFERRED, str(exc)[:500]
+        row.payload = json.dumps({"event": event, "extra": extra})
+        db.session.flush()
+        return Result(EventOutcome.DEFERRED, str(exc))
+    _settle(row, outcome, note)
+    released = retry_deferred() if outcome == EventOutcome.APPLIED else []
+    return Result(outcome, note, [(waiting.stripe_event_id, waiting.type, text) for waiting, text in released])
+
+
+def _settle(row: StripeEvent, outcome: str, note: str) -> None:
+    row.outcome, row.note, row.payload, row.applied_at = outcome, (note or "")[:500], None, utcnow()
+    db.session.flush()
+
+
+def retry_deferred(everything: bool = False) -> list[tuple[StripeEvent, str]]:
+    """Apply waiting events that can be applied now, oldest first, until none moves."""
+    applied: list[tuple[StripeEvent, str]] = []
+    while True:
+        query = select(StripeEvent).where(StripeEvent.outcome == EventOutcome.DEFERRED).order_by(
+            StripeEvent.stripe_created, StripeEvent.id)
+        if not everything:
+            query = query.where(StripeEvent.received_at >= utcnow() - DEFERRED_WINDOW)
+        progress = False
+        for row in db.session.scalars(query).all():
+            stored = json.loads(row.payload or "{}")
+            if not stored:
+                continue
+            try:
+                outcome, note = _apply(stored["event"], stored.get("extra") or {})
+            except NotReady:
+                continue
+            _settle(row, outcome, note)
+            applied.append((row, note))
+            progress = True
+        if not progress:
+            return applied
+
+
+def deferred_count() -> int:
+    return len(db.session.scalars(select(StripeEvent.id).where(StripeEvent.outcome == EventOutcome.DEFERRED)).all())
