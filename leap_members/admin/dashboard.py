@@ -5,9 +5,10 @@ from datetime import date
 
 from flask import render_template
 from markupsafe import Markup
-from sqlalchemy import extract, func, select
+from sqlalchemy import func, select
 
 from ..core import registry
+from ..core.monthly import per_month
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..members.categories import CATEGORIES
@@ -16,7 +17,6 @@ from ..members.models import Member, MembershipStatus
 from .filters import STATUS_LABELS
 
 log = logging.getLogger(__name__)
-MONTHS_SHOWN = 12
 
 
 @dataclass
@@ -52,25 +52,9 @@ def by_state() -> Breakdown:
     return Breakdown(sorted(rows, key=lambda row: (-row[2], row[1])))
 
 
-def month_starts(today: date, months: int = MONTHS_SHOWN) -> list[date]:
-    """The first day of each of the last ``months`` months, oldest first."""
-    year, month = today.year, today.month
-    starts = []
-    for _ in range(months):
-        starts.append(date(year, month, 1))
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    return starts[::-1]
-
-
 def new_members_per_month(today: date | None = None) -> list[tuple[str, int]]:
     """(label "Jan 2025", count) for the last twelve months, months without joiners included."""
-    starts = month_starts(today or utcnow().date())
-    year = extract("year", Member.created_at)
-    month = extract("month", Member.created_at)
-    statement = (select(year, month, func.count()).where(Member.created_at >= starts[0])
-                 .group_by(year, month))
-    counts = {(int(y), int(m)): count for y, m, count in db.session.execute(statement)}
-    return [(start.strftime("%b %Y"), counts.get((start.year, start.month), 0)) for start in starts]
+    return per_month(Member.created_at, func.count(), today=today)
 
 
 def rendered_panels() -> list[Markup]:

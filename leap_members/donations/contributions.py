@@ -1,7 +1,8 @@
 """What giving adds to the rest of the app: member timeline, merges, the donor flag, a dashboard panel."""
 from flask import has_request_context, url_for
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
+from ..core.monthly import per_month
 from ..core.registry import MemberFlag, TimelineEvent, add_member_flag, dashboard_panel, merge_step, timeline_source
 from ..extensions import db
 from .amounts import dollars
@@ -55,5 +56,9 @@ add_member_flag(MemberFlag(name="donor", label="Has given", member_ids=_donor_id
 
 
 @dashboard_panel
-def monthly_problems_panel() -> tuple[str, dict]:
-    return "donations/_dashboard_panel.html", {"problem_gifts": problem_monthly_gifts(limit=10)}
+def donations_panel() -> tuple[str, dict]:
+    """Money received per month (net of refunds) and the monthly gifts that need attention."""
+    received = per_month(Donation.paid_at, func.sum(Donation.total_cents - Donation.refunded_cents),
+                         Donation.paid_at.is_not(None))
+    return "donations/_dashboard_panel.html", {"problem_gifts": problem_monthly_gifts(limit=10),
+                                               "received_per_month": received}

@@ -3,7 +3,7 @@ from flask import render_template
 from sqlalchemy import select
 
 from leap_members.core import registry
-from leap_members.donations.contributions import gifts_timeline, monthly_problems_panel, move_gifts
+from leap_members.donations.contributions import gifts_timeline, donations_panel, move_gifts
 from leap_members.donations.models import Donation, RecurringGift, StripeCustomer
 from leap_members.extensions import db
 
@@ -14,7 +14,7 @@ def test_giving_registers_a_timeline_a_merge_step_a_donor_flag_and_a_dashboard_p
     assert gifts_timeline in registry.timeline_sources
     assert move_gifts in registry.merge_steps
     assert registry.member_flags["donor"].label == "Has given"
-    assert monthly_problems_panel in registry.dashboard_panels
+    assert donations_panel in registry.dashboard_panels
 
 
 def test_the_timeline_shows_each_paid_gift_of_the_member(client, member, make_gift):
@@ -58,9 +58,27 @@ def test_the_dashboard_panel_lists_monthly_gifts_whose_payment_failed(client, ma
     gift = make_gift(kind="monthly", email="late@example.net")
     signed_post(client, event("checkout.session.completed", checkout_session(gift, subscription="sub_late")))
     signed_post(client, event("invoice.payment_failed", invoice("sub_late", invoice_id="in_late")))
-    template, context = monthly_problems_panel()
+    template, context = donations_panel()
     assert template == "donations/_dashboard_panel.html"
     assert [item.donor_email for item in context["problem_gifts"]] == ["late@example.net"]
     with app_request(client):
         html = render_template(template, **context)
     assert "late@example.net" in html and "Monthly gifts needing attention" in html
+
+
+def test_the_dashboard_charts_money_received_per_month_net_of_refunds(client, make_gift):
+    from leap_members.core.timeutil import utcnow
+    from .events import charge
+
+    paid = make_gift(amount_cents=6000)
+    signed_post(client, event("checkout.session.completed", checkout_session(paid, payment_intent="pi_chart")))
+    signed_post(client, event("charge.refunded", charge("pi_chart", amount=paid.total_cents, refunded=1000)))
+    make_gift(amount_cents=999)   # never paid: not counted
+    _, context = donations_panel()
+    points = context["received_per_month"]
+    assert len(points) == 12
+    assert points[-1] == (utcnow().strftime("%b %Y"), 5000)
+    assert sum(value for _, value in points) == 5000
+    with app_request(client):
+        html = render_template("donations/_dashboard_panel.html", **context)
+    assert "Donations received per month" in html and "$50.00" in html
