@@ -8,7 +8,7 @@ from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..core.forms import HoneypotForm, clean_line
-from ..members.forms import check_email
+from ..members.forms import NameMixin, check_email
 from .amounts import AmountError, check_range, parse_dollars
 from .models import GiftStatus, Kind, Tribute
 
@@ -20,7 +20,7 @@ def new_form_nonce() -> str:
     return secrets.token_urlsafe(16)
 
 
-class DonateForm(HoneypotForm):
+class DonateForm(NameMixin, HoneypotForm):
     amount_choice = RadioField("Amount", validators=[DataRequired("Choose an amount, or choose Other.")])
     custom_amount = StringField("Other amount (US dollars)", filters=[clean_line],
                                 render_kw={"inputmode": "decimal", "autocomplete": "off"})
@@ -28,12 +28,6 @@ class DonateForm(HoneypotForm):
                            default=Kind.ONE_TIME, validators=[DataRequired("Choose once or monthly.")])
     cover_fee = BooleanField("Add the card processing fee so that LEAP receives my full gift")
     fund = SelectField("Designation", validate_choice=True)
-    first_name = StringField("First name", filters=[clean_line],
-                             validators=[DataRequired("Enter your first name."), Length(max=80)],
-                             render_kw={"autocomplete": "given-name"})
-    last_name = StringField("Last name", filters=[clean_line],
-                            validators=[DataRequired("Enter your last name."), Length(max=80)],
-                            render_kw={"autocomplete": "family-name"})
     email = EmailField("E-mail address (for your receipt)", filters=[clean_line],
                        validators=[DataRequired("Enter your e-mail address for the receipt."), Length(max=254)],
                        render_kw={"autocomplete": "email"})

@@ -51,6 +51,15 @@ class NewPasswordMixin:
             raise ValidationError(problem)
 
 
+class NameMixin:
+    first_name = StringField("First name", filters=[clean_line],
+                             validators=[DataRequired("Enter your first name."), Length(max=80)],
+                             render_kw={"autocomplete": "given-name"})
+    last_name = StringField("Last name", filters=[clean_line],
+                            validators=[DataRequired("Enter your last name."), Length(max=80)],
+                            render_kw={"autocomplete": "family-name"})
+
+
 class AddressMixin:
     city = StringField("City", filters=[clean_line],
                        validators=[DataRequired("Enter your city."), Length(max=100)],
@@ -102,15 +111,9 @@ class ProfessionalMixin:
         return ok
 
 
-class SignupForm(NewPasswordMixin, AddressMixin, ProfessionalMixin, HoneypotForm):
+class SignupForm(NewPasswordMixin, NameMixin, AddressMixin, ProfessionalMixin, HoneypotForm):
     category = RadioField("I am", choices=CATEGORY_CHOICES,
                           validators=[InputRequired("Choose the description that fits you.")])
-    first_name = StringField("First name", filters=[clean_line],
-                             validators=[DataRequired("Enter your first name."), Length(max=80)],
-                             render_kw={"autocomplete": "given-name"})
-    last_name = StringField("Last name", filters=[clean_line],
-                            validators=[DataRequired("Enter your last name."), Length(max=80)],
-                            render_kw={"autocomplete": "family-name"})
     email = email_field()
     email_updates = BooleanField(EMAIL_UPDATES_WORDING)
     submit = SubmitField("Join LEAP")
@@ -149,11 +152,9 @@ class ConfirmForm(FlaskForm):
     submit = SubmitField("Confirm")
 
 
-class ProfileForm(AddressMixin, ProfessionalMixin, FlaskForm):
+class ProfileForm(NameMixin, AddressMixin, ProfessionalMixin, FlaskForm):
     category = RadioField("I am", choices=CATEGORY_CHOICES,
                           validators=[InputRequired("Choose the description that fits you.")])
-    first_name = SignupForm.first_name
-    last_name = SignupForm.last_name
     email_updates = BooleanField(EMAIL_UPDATES_WORDING)
     submit = SubmitField("Save my profile")
 
