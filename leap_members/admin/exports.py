@@ -6,6 +6,7 @@ from typing import Any, Callable, Iterator
 from sqlalchemy import case, select
 
 from ..core import registry
+from ..core.database import reading_only
 from ..extensions import db
 from ..members.categories import category_label
 from ..members.models import Member
@@ -104,11 +105,15 @@ def start_export(query: DirectoryQuery, columns: list[ExportColumn], hide_privat
 
 
 def recorded_rows(event_id: int, rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
-    """Pass rows through; after the last one, mark the export complete with the real count."""
+    """Pass rows through in a read-only transaction; after the last one, mark the export
+    complete with the real count in a writing transaction of its own."""
+    reading_only(True)
     written = 0
     for row in rows:
         yield row
         written += 1
+    db.session.commit()  # end the long read before writing
+    reading_only(False)
     complete_export(event_id, written)
     db.session.commit()
 

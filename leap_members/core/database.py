@@ -1,11 +1,25 @@
 """Engine settings that make SQLite behave under concurrent workers."""
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from ..extensions import db
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_READING_ONLY = "_leap_reading_only"
+
+
+def reading_only(on: bool = True) -> None:
+    """Say that this request's next transactions only read (e.g. while a long export streams).
+
+    On SQLite they then begin deferred and do not hold the write lock, so signups and
+    webhooks are not kept waiting behind a download. Call with False before writing again.
+    """
+    setattr(g, _READING_ONLY, on)
+
+
+def _reads_only() -> bool:
+    return has_request_context() and (request.method in READ_ONLY_METHODS or g.get(_READING_ONLY, False))
 
 
 def configure_engine(app: Flask) -> None:
@@ -35,7 +49,7 @@ def _configure_sqlite(engine: Engine) -> None:
         # writers queue on busy_timeout instead of failing with "database is
         # locked" when a read lock cannot be upgraded. Page views (GET/HEAD) only
         # read, so they begin deferred and do not queue behind writers.
-        if has_request_context() and request.method in READ_ONLY_METHODS:
+        if _reads_only():
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
