@@ -1,21 +1,40 @@
 """What every scenario gets: the running servers, the baseline and the run's settings."""
 import os
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .load import LoadResult
+from .load import LoadResult, run_wrk
 from .servers import BIN, ROOT, Server
+
+# Test keys only: the app signs nothing with them, and STRIPE_API_BASE points at a closed
+# local port, so no request can leave the machine.
+STRIPE_SECRET_KEY = "sk_test_bench"
+STRIPE_WEBHOOK_SECRET = "whsec_bench_" + "s" * 24
 
 
 @dataclass
 class BenchContext:
     app_server: Server
-    baseline: LoadResult
+    hello_server: Server
     database_url: str
     members: int
     duration: int
     out_dir: Path
+    export_1m: bool = False
+    baselines: list[LoadResult] = field(default_factory=list)
+
+    def hello_world(self) -> LoadResult:
+        """Load hello-world now: each scenario is compared with the baseline measured just before it,
+        so a neighbour's load on a shared machine weighs on both sides of the ratio alike."""
+        result = run_wrk(self.hello_server.url + "/", self.duration)
+        self.baselines.append(result)
+        return result
+
+    @property
+    def baseline(self) -> LoadResult:
+        """The latest hello-world measurement."""
+        return self.baselines[-1]
 
     @property
     def is_sqlite(self) -> bool:
@@ -29,6 +48,8 @@ def app_env(database_url: str) -> dict:
         "APP_ENV": "production", "SECRET_KEY": "bench-secret-key-" + "x" * 40, "DATABASE_URL": database_url,
         "RATELIMIT_ENABLED": "0", "SESSION_COOKIE_SECURE": "0", "FLASK_APP": "wsgi",
         "INSTANCE_PATH": str(ROOT / "bench" / "out" / "instance"),
+        "STRIPE_SECRET_KEY": STRIPE_SECRET_KEY, "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+        "STRIPE_API_BASE": "http://127.0.0.1:9", "STRIPE_MAX_NETWORK_RETRIES": "0",
     })
     return env
 

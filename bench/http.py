@@ -5,6 +5,11 @@ import urllib.request
 from http.cookiejar import CookieJar
 
 
+# Flask-Login ties a session to the client's address and User-Agent: the load generator
+# sends the same User-Agent as the client that logged in, as a browser would.
+USER_AGENT = "leap-bench/1"
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -17,6 +22,7 @@ class Browser:
         self.base_url = base_url
         self.jar = CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
+        self.opener.addheaders = [("User-Agent", USER_AGENT)]
 
     def get(self, path: str) -> str:
         with self.opener.open(self.base_url + path, timeout=30) as response:
@@ -36,6 +42,10 @@ class Browser:
 
     def cookie_header(self) -> str:
         return "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.jar)
+
+    def headers(self) -> dict:
+        """What wrk sends to be this logged-in browser."""
+        return {"Cookie": self.cookie_header(), "User-Agent": USER_AGENT}
 
     def login(self, email: str, password: str) -> None:
         token = self.csrf_token("/login")

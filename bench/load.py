@@ -3,10 +3,11 @@ import json
 import re
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 LUA_DIR = Path(__file__).resolve().parent / "lua"
+_CORE_KEYS = {"requests", "duration_us", "p50", "p95", "p99", "failed", "errors"}
 
 
 @dataclass
@@ -19,6 +20,7 @@ class LoadResult:
     p99_ms: float
     failed: int
     errors: int
+    extra: dict = field(default_factory=dict)   # whatever else the Lua script reported
 
 
 def run_wrk(url: str, duration: int, connections: int = 8, threads: int = 2, headers: dict | None = None,
@@ -39,4 +41,5 @@ def run_wrk(url: str, duration: int, connections: int = 8, threads: int = 2, hea
     seconds = summary["duration_us"] / 1e6
     return LoadResult(requests=summary["requests"], seconds=seconds, rps=summary["requests"] / seconds,
                       p50_ms=summary["p50"] / 1000, p95_ms=summary["p95"] / 1000, p99_ms=summary["p99"] / 1000,
-                      failed=summary["failed"], errors=summary["errors"])
+                      failed=summary["failed"], errors=summary["errors"],
+                      extra={key: value for key, value in summary.items() if key not in _CORE_KEYS})

@@ -15,22 +15,26 @@ class Row:
     target: str = ""
     passed: bool | None = None
     notes: dict = field(default_factory=dict)
+    key: str = ""   # the scenario (command-line name) the row belongs to
 
 
-def _fmt(value, spec):
-    return "—" if value is None else format(value, spec)
+def _fmt(value, width: int, decimals: int) -> str:
+    return f"{'—':>{width}}" if value is None else f"{value:{width}.{decimals}f}"
 
 
 def print_table(rows: list[Row]) -> None:
-    header = f"{'scenario':<34} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'ratio':>7}  {'target':<34} result"
+    name_width = max(34, *(len(row.scenario) for row in rows))
+    target_width = max(30, *(len(row.target) for row in rows))
+    header = (f"{'scenario':<{name_width}} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'ratio':>7}  "
+              f"{'target':<{target_width}} result")
     print(header)
     print("-" * len(header))
     for row in rows:
         verdict = "—" if row.passed is None else ("PASS" if row.passed else "FAIL")
-        print(f"{row.scenario:<34} {_fmt(row.rps, '9.1f')} {_fmt(row.p50_ms, '8.1f')} {_fmt(row.p95_ms, '8.1f')} "
-              f"{_fmt(row.p99_ms, '8.1f')} {_fmt(row.ratio, '7.3f')}  {row.target:<34} {verdict}")
+        print(f"{row.scenario:<{name_width}} {_fmt(row.rps, 9, 1)} {_fmt(row.p50_ms, 8, 1)} {_fmt(row.p95_ms, 8, 1)} "
+              f"{_fmt(row.p99_ms, 8, 1)} {_fmt(row.ratio, 7, 3)}  {row.target:<{target_width}} {verdict}")
         for key, value in row.notes.items():
-            print(f"{'':<36}{key}: {value}")
+            print(f"{'':<4}{key}: {value}")
 
 
 def write_json(rows: list[Row], meta: dict, path: Path) -> None:

@@ -75,6 +75,19 @@ class Server:
             total += int(fields[11]) + int(fields[12])
         return total / CLOCK_TICKS
 
+    def worker_stats(self) -> dict[int, dict]:
+        """Per worker: CPU seconds used, peak resident memory (VmHWM) and resident memory now, in MB."""
+        stats = {}
+        for pid in self.worker_pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            memory = {}
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith(("VmHWM:", "VmRSS:")):
+                    memory[line.split(":")[0]] = int(line.split()[1]) / 1024
+            stats[pid] = {"cpu": (int(fields[11]) + int(fields[12])) / CLOCK_TICKS,
+                          "hwm_mb": memory.get("VmHWM", 0.0), "rss_mb": memory.get("VmRSS", 0.0)}
+        return stats
+
     def peak_rss_mb(self) -> float:
         """The largest peak resident memory (VmHWM) among the workers."""
         peaks = []

@@ -25,12 +25,20 @@ def flag_member_ids(name: str) -> Select:
     return select(column).where(column.is_not(None))
 
 
+def _contains(column, pattern: str):
+    """Case-insensitive LIKE. SQLite's LIKE already ignores case, and only of ASCII letters, as
+    its lower() does: ILIKE's lower() on both sides would cost a third of a 100,000-row search."""
+    if db.engine.dialect.name == "sqlite":
+        return column.like(pattern, escape="\\")
+    return column.ilike(pattern, escape="\\")
+
+
 def conditions(query: DirectoryQuery) -> list:
     """The WHERE clauses for the filters of ``query``."""
     where = []
     for term in query.q.split():
         pattern = _like(term)
-        where.append(or_(*(column.ilike(pattern, escape="\\") for column in
+        where.append(or_(*(_contains(column, pattern) for column in
                            (Member.first_name, Member.last_name, Member.email, Member.organisation))))
     if query.categories:
         where.append(Member.category.in_(query.categories))

@@ -18,7 +18,12 @@ YIELD_PER = 1000  # rows fetched per round trip; memory stays flat however many 
 
 
 def _when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S") if value else ""
+    # isoformat gives the same "YYYY-MM-DD HH:MM:SS" as strftime, several times faster.
+    return value.isoformat(" ", "seconds") if value else ""
+
+
+def _unchanged(value: Any) -> Any:
+    return value
 
 
 @dataclass(frozen=True)
@@ -26,7 +31,7 @@ class ExportColumn:
     key: str
     header: str
     expression: Any
-    convert: Callable[[Any], Any] = lambda value: value
+    convert: Callable[[Any], Any] = _unchanged
     # Agency and role: blanked for members who asked to keep their affiliation private,
     # when the export is meant for people beyond staff.
     affiliation: bool = False
@@ -88,9 +93,15 @@ def export_rows(query: DirectoryQuery, columns: list[ExportColumn], hide_private
                  .where(*conditions(query)).order_by(*order_by(query.sort))
                  .execution_options(yield_per=YIELD_PER))
     blank = [hide_private and column.affiliation for column in columns]
-    for row in db.session.execute(statement):
-        private = row[0]
-        yield ["" if private and blank[i] else column.convert(row[i + 1]) for i, column in enumerate(columns)]
+    hides = any(blank)
+    # Columns shown as stored skip the call: an export converts millions of cells.
+    converts = [None if column.convert is _unchanged else column.convert for column in columns]
+    # Plain columns, so the Core connection serves them: the ORM's row handling would double the cost.
+    for row in db.session.connection().execute(statement):
+        values = [value if convert is None else convert(value) for convert, value in zip(converts, row[1:])]
+        if hides and row[0]:
+            values = ["" if hidden else value for hidden, value in zip(blank, values)]
+        yield values
 
 
 def start_export(query: DirectoryQuery, columns: list[ExportColumn], hide_private: bool, expected: int,

@@ -12,6 +12,8 @@ UTF8_BOM = "\ufeff"
 
 def neutralise(value: Any) -> str:
     """The text of a cell, with a leading quote if a spreadsheet would run it as a formula."""
+    if type(value) is str:  # nearly every cell: checked first, since exports call this a million times
+        return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -22,6 +24,13 @@ def neutralise(value: Any) -> str:
     if text.startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text
+
+
+def neutralise_row(row: Iterable[Any]) -> list[str]:
+    """neutralise() of every cell, with the common case (text) inline: a million-cell export
+    spends most of its time here."""
+    return [("'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell) if type(cell) is str else neutralise(cell)
+            for cell in row]
 
 
 class _Line:
@@ -44,11 +53,11 @@ def csv_lines(header: list[str], rows: Iterable[Iterable[Any]], bom: bool = True
     """Yield the CSV text a chunk at a time: the header first, then the rows."""
     line = _Line()
     writer = csv.writer(line, lineterminator="\r\n")
-    writer.writerow([neutralise(cell) for cell in header])
+    writer.writerow(neutralise_row(header))
     yield (UTF8_BOM if bom else "") + line.take()
     batch = 0
     for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
+        writer.writerow(neutralise_row(row))
         batch += 1
         if batch == 500:
             yield line.take()

@@ -13,11 +13,16 @@ DETAIL_FIELDS = ("amount_cents", "fee_cents", "total_cents", "currency", "donor_
 
 
 def find_donation(**criteria) -> Donation | None:
-    """The gift with one of these Stripe ids (the first criterion that is given and matches)."""
+    """The gift with one of these Stripe ids (the first criterion that is given and matches).
+
+    The row is locked until commit (PostgreSQL), so two events about one gift (a payment and
+    its refund) are applied one after the other, the second on the first's result.
+    """
     for column, value in criteria.items():
         if value is None:
             continue
-        found = db.session.scalar(select(Donation).where(getattr(Donation, column) == value))
+        found = db.session.scalar(select(Donation).where(getattr(Donation, column) == value)
+                                  .with_for_update().execution_options(populate_existing=True))
         if found is not None:
             return found
     return None
@@ -80,8 +85,13 @@ def recurring_from_origin(origin: Donation, subscription_id: str, customer_id: s
 
 
 def find_recurring(subscription_id: str, metadata: dict | None, customer_id: str | None) -> RecurringGift | None:
-    """The monthly gift of a subscription: known already, or made now from the gift in its metadata."""
-    gift = db.session.scalar(select(RecurringGift).where(RecurringGift.stripe_subscription_id == subscription_id))
+    """The monthly gift of a subscription: known already, or made now from the gift in its metadata.
+
+    A known gift's row is locked until commit, so an older status update waiting behind a newer
+    one sees the newer one's result and leaves it alone.
+    """
+    gift = db.session.scalar(select(RecurringGift).where(RecurringGift.stripe_subscription_id == subscription_id)
+                             .with_for_update().execution_options(populate_existing=True))
     if gift is not None:
         return gift
     try:

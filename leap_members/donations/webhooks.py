@@ -32,3 +32,6 @@ def stripe_webhook():
         # Not recorded: a 5xx makes Stripe deliver the event again later.
         return jsonify(error="temporarily unable to record this event"), 503
     return jsonify(received=True, outcome=result.outcome, note=result.note), 200
+
+
+stripe_webhook.accepts_json = True   # the only view that takes a JSON body (core/requests.py)

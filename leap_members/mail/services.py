@@ -1,5 +1,6 @@
 """Queue e-mail in the outbox, inside the caller's transaction."""
 from flask import current_app, render_template
+from jinja2 import TemplateNotFound
 from sqlalchemy import select
 
 from ..extensions import db
@@ -26,7 +27,10 @@ def queue_email(to: str, subject: str, template: str, kind: str,
 
 
 def _render_optional(name: str, context: dict) -> str | None:
-    loader = current_app.jinja_env.loader
-    if loader is None or name not in loader.list_templates():
+    # Asking for the one template, not listing them all: a listing walks the whole templates
+    # folder on disk, for every e-mail queued.
+    try:
+        current_app.jinja_env.get_template(name)
+    except TemplateNotFound:
         return None
     return render_template(name, **context)

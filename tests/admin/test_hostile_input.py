@@ -1,7 +1,7 @@
 """Hostile input on every staff route, as an admin (who gets past every role check): never a 500."""
 import pytest
 
-from .test_access_matrix import ROUTES, dummy_url
+from tests.security.routes import ROUTES, dummy_url
 
 STAFF_ROUTES = [p for p in ROUTES if p.values[0].startswith("/staff/")]
 HOSTILE_QUERY = ("?q=%00&sort=name%27%20OR%201%3D1--&page=-1&per_page=99999999&status=%FF%FE&state=%3Cscript%3E"

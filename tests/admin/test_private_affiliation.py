@@ -1,7 +1,7 @@
 """“Keep my affiliation private”: agency and role are seen by staff and by nobody else."""
 import pytest
 
-from .test_access_matrix import ALLOWED, ROUTES, dummy_url
+from tests.security.routes import ALLOWED, ROUTES, dummy_url
 
 SECRET_AGENCY = "Northfield Narcotics Task Force"
 SECRET_ROLE = "Undercover detective"

@@ -1,5 +1,20 @@
-"""Every route of the app, with its URL parameters filled in, for tests that walk them all."""
+"""Every route of the app, who may open it, and its URL with parameters filled in, for tests that walk them all."""
+import pytest
 from werkzeug.routing import AnyConverter, FloatConverter, IntegerConverter, Rule, UUIDConverter
+
+from leap_members import create_app
+from tests.conftest import build_config
+
+ROLES = ("anonymous", "unconfirmed", "member", "other_member", "staff", "admin")
+# Who each access mark (core/access.py) lets in.
+ALLOWED = {
+    None: set(ROLES),
+    "login": set(ROLES) - {"anonymous"},
+    "member": {"member", "other_member", "staff", "admin"},
+    "staff": {"staff", "admin"},
+    "admin": {"admin"},
+}
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
 def dummy_value(converter):
@@ -30,3 +45,31 @@ def get_rules(app) -> list[Rule]:
 
 def post_rules(app) -> list[Rule]:
     return sorted((rule for rule in app.url_map.iter_rules() if "POST" in rule.methods), key=lambda r: r.rule)
+
+
+def _rules() -> list[tuple[str, str, list[str], str | None]]:
+    """(rule, endpoint, methods, access mark) of every route but static files."""
+    app = create_app(build_config())
+    found = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
+        if rule.endpoint == "static":
+            continue
+        access = getattr(app.view_functions[rule.endpoint], "access", None)
+        # A mark other than the four decorators' (e.g. a page with a public summary) counts as public.
+        found.append((rule.rule, rule.endpoint, sorted(rule.methods & set(METHODS)),
+                      access if access in ALLOWED else None))
+    return found
+
+
+RULES = _rules()
+# One pytest parameter per route and method: (rule, endpoint, method, access).
+ROUTES = [pytest.param(rule, endpoint, method, access, id=f"{method} {rule}")
+          for rule, endpoint, methods, access in RULES for method in methods]
+
+
+def dummy_url(app, rule_text: str, endpoint: str, fill_int: int = 999_999) -> str:
+    """The rule's URL with every integer argument set to ``fill_int`` and other arguments to dummies."""
+    rule = next(r for r in app.url_map.iter_rules() if r.rule == rule_text and r.endpoint == endpoint)
+    values = {name: fill_int if isinstance(rule._converters[name], IntegerConverter) else None
+              for name in rule.arguments}
+    return route_url(rule, {name: value for name, value in values.items() if value is not None})

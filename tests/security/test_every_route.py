@@ -84,3 +84,20 @@ def test_invalid_utf8_bodies_never_cause_a_server_error(app, member_factory):
                 failures.append(f"{role} POST {url}: {response.status_code}")
             response.close()
     assert failures == []
+
+
+@pytest.mark.parametrize("body", ['[1, 2]', '"text"', '42', 'null', '{"email": {"nested": true}, "first_name": [1, 2]}',
+                                  '{"email": null, "password": 12, "amount_choice": false, "category": []}',
+                                  '{"email": "a@example.org"', '{"\\u0000": "\\u0000"}'])
+def test_json_bodies_of_any_shape_never_cause_a_server_error(app, member_factory, body):
+    """Flask-WTF reads a JSON body as form data, so every form also parses JSON."""
+    clients = as_roles(app, member_factory)
+    failures = []
+    for rule in post_rules(app):
+        url = route_url(rule)
+        for role, client in clients.items():
+            response = client.post(url, data=body, content_type="application/json")
+            if response.status_code >= 500:
+                failures.append(f"{role} POST {url}: {response.status_code}")
+            response.close()
+    assert failures == []

@@ -2,8 +2,8 @@
 import pytest
 import redis
 
-from bench.http import Browser
 from tests.conftest import DATABASE_URL
+from tests.support.browser import Browser
 from tests.support.database import fresh_database
 from tests.support.servers import gunicorn_app
 
@@ -11,14 +11,21 @@ REDIS_URL = "redis://127.0.0.1:6379/14"
 LIMIT = 5
 
 
-@pytest.fixture
-def server(tmp_path):
-    store = redis.Redis.from_url(REDIS_URL)
-    store.flushdb()
+@pytest.fixture(scope="module")
+def running_server(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("limits")
     limits = {key: f"{LIMIT} per minute" for key in ("RATELIMIT_LOGIN", "RATELIMIT_RESET", "RATELIMIT_SIGNUP")}
     with fresh_database(DATABASE_URL, str(tmp_path)) as url:
         with gunicorn_app(url, str(tmp_path), REDIS_URL=REDIS_URL, **limits) as running:
             yield running
+
+
+@pytest.fixture
+def server(running_server):
+    """The shared server, with every limit counter at zero."""
+    store = redis.Redis.from_url(REDIS_URL)
+    store.flushdb()
+    yield running_server
     store.flushdb()
     store.close()
 

@@ -6,9 +6,9 @@ from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from leap_members.config import normalise_database_url
-
 from leap_members.extensions import db
 
 
@@ -32,8 +32,13 @@ def empty_tables() -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            # DELETE and a sequence restart take ~6 ms here; TRUNCATE of every table ~300 ms.
+            for table in tables:
+                connection.execute(table.delete())
+            sequences = connection.execute(
+                text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")).scalars()
+            for sequence in sequences.all():
+                connection.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
         else:
             for table in tables:
                 connection.execute(table.delete())
@@ -60,3 +65,47 @@ def fresh_database(base_url: str, directory: str):
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def query_value(url: str, sql: str, **params):
+    """One value from ``url``'s database, read on a connection of its own."""
+    engine = create_engine(normalise_database_url(url), poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(sql), params).scalar()
+    finally:
+        engine.dispose()
+
+
+def query_rows(url: str, sql: str, **params) -> list[tuple]:
+    engine = create_engine(normalise_database_url(url), poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql), params)]
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def app_on(url: str):
+    """The app bound to ``url``'s database, its context pushed: for seeding a server's database."""
+    from leap_members import create_app
+    from tests.conftest import build_config
+
+    application = create_app(build_config(SQLALCHEMY_DATABASE_URI=url))
+    with application.app_context():
+        try:
+            yield application
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def execute(url: str, sql: str, **params) -> None:
+    """Run one statement on ``url``'s database and commit it."""
+    engine = create_engine(normalise_database_url(url), poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(sql), params)
+    finally:
+        engine.dispose()

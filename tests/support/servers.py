@@ -1,11 +1,19 @@
-"""The real app under gunicorn, on a fresh migrated database, for multi-process tests."""
+"""The real app under gunicorn, on a migrated database, for multi-process tests.
+
+Kept here rather than borrowed from bench/ so the suites do not depend on the benchmark
+harness; the server's log is a file the tests can read ("database is locked", tracebacks).
+"""
 import os
+import signal
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.servers import Server
+from tests.support.smtp import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -15,20 +23,100 @@ def production_env(database_url: str, instance_path: str, **extra) -> dict:
     env = dict(os.environ, APP_ENV="production", SECRET_KEY="gunicorn-test-" + "k" * 50,
                DATABASE_URL=database_url, INSTANCE_PATH=instance_path, FLASK_APP="wsgi",
                SESSION_COOKIE_SECURE="0")
+    env.pop("TEST_DATABASE_URL", None)
     env.update({key: str(value) for key, value in extra.items()})
     return env
 
 
 def migrate(env: dict) -> None:
-    subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    result = subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode:
+        raise RuntimeError(f"flask db upgrade failed:\n{result.stderr[-3000:]}")
+
+
+def flask_command(env: dict, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run ``flask <args>`` as an operator would, with the app's production environment."""
+    return subprocess.run([str(BIN / "flask"), *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+class GunicornServer:
+    """A gunicorn master with ``workers`` sync workers on a loopback port; its log in ``log_path``."""
+
+    def __init__(self, env: dict, log_path: Path, workers: int = 2):
+        self.env, self.log_path, self.workers = env, Path(log_path), workers
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "GunicornServer":
+        self._log = open(self.log_path, "ab")
+        command = [str(BIN / "gunicorn"), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
+                   "--log-level", "warning", "--timeout", "120", "--graceful-timeout", "5", "wsgi:app"]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=self._log, stderr=self._log)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            if self._answers() and len(self.worker_pids()) == self.workers:
+                return self
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not start within 60 s:\n{self.log()[-3000:]}")
+
+    def _answers(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.url + "/about", timeout=5):
+                return True
+        except urllib.error.HTTPError:
+            return True
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+    def worker_pids(self) -> list[int]:
+        try:
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        except FileNotFoundError:
+            return []
+        return [int(pid) for pid in children]
+
+    def wait_for_new_workers(self, old: set[int], timeout: float = 30) -> None:
+        """After killing workers: wait until gunicorn has replaced every one of them."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pids = set(self.worker_pids())
+            if len(pids) == self.workers and not pids & old:
+                return
+            time.sleep(0.05)
+        raise AssertionError("gunicorn did not replace the killed workers")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
 @contextmanager
 def gunicorn_app(database_url: str, instance_path: str, workers: int = 2, **extra_env):
-    """Migrate ``database_url`` and serve the app there with ``workers`` gunicorn workers."""
+    """Migrate ``database_url`` and serve the app there with ``workers`` gunicorn workers.
+
+    The server has ``database_url`` and ``env`` attributes, for checking rows and running CLI commands.
+    """
     env = production_env(database_url, instance_path, **extra_env)
     migrate(env)
-    server = Server("wsgi:app", env, workers=workers).start()
+    server = GunicornServer(env, Path(instance_path) / "gunicorn.log", workers=workers).start()
+    server.database_url = database_url
     try:
         yield server
     finally:
