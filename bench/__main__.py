@@ -15,7 +15,7 @@ from .context import BenchContext, app_env
 from .data import ensure_data_set
 from .report import Row, print_table, write_json
 from .scenarios import SCENARIOS
-from .servers import ROOT, Server
+from tests.support.servers import ROOT, GunicornServer
 
 OUT = ROOT / "bench" / "out"
 
@@ -54,8 +54,8 @@ def main(argv=None) -> int:
     data_set = ensure_data_set(database_url, args.members)
     print(data_set.describe())
 
-    with Server("bench.hello:app", app_env(database_url), workers=args.workers) as hello, \
-            Server("wsgi:app", app_env(database_url), workers=args.workers) as app_server:
+    with GunicornServer(app_env(database_url), workers=args.workers, app="bench.hello:app") as hello, \
+            GunicornServer(app_env(database_url), workers=args.workers, request_timeout=300) as app_server:
         ctx = BenchContext(app_server, hello, database_url, args.members, args.duration, OUT, args.export_1m)
         ctx.hello_world()
         scenario_rows = []

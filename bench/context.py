@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .load import LoadResult, run_wrk
-from .servers import BIN, ROOT, Server
+from tests.support.servers import BIN, ROOT, GunicornServer
 
 # Test keys only: the app signs nothing with them, and STRIPE_API_BASE points at a closed
 # local port, so no request can leave the machine.
@@ -15,8 +15,8 @@ STRIPE_WEBHOOK_SECRET = "whsec_bench_" + "s" * 24
 
 @dataclass
 class BenchContext:
-    app_server: Server
-    hello_server: Server
+    app_server: GunicornServer
+    hello_server: GunicornServer
     database_url: str
     members: int
     duration: int

@@ -7,7 +7,7 @@ from sqlalchemy import event
 from leap_members.extensions import db
 
 from .data import bench_app
-from .http import USER_AGENT
+from tests.support.browser import USER_AGENT
 
 
 def logged_in_client(app, email: str, password: str):

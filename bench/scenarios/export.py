@@ -20,10 +20,10 @@ from leap_members.members.models import Member, MembershipStatus
 
 from ..context import BenchContext, app_env
 from ..data import PASSWORD, STAFF_EMAIL, ensure_data_set, is_sqlite, sized_url
-from ..http import USER_AGENT
+from tests.support.browser import USER_AGENT
 from ..inproc import app_for, csrf_token, logged_in_client, session_cookie
 from ..report import Row
-from ..servers import Server
+from tests.support.servers import GunicornServer
 from . import scenario
 
 WALL_RATIO = 3.0
@@ -62,7 +62,7 @@ def http_export(database_url: str, members: int, out_dir: Path, workers: int) ->
         db.engine.dispose()
     body = urlencode([("csrf_token", token), *(("columns", key) for key in DEFAULT_COLUMNS)])
     target = out_dir / f"export-{members}.csv"
-    with Server("wsgi:app", app_env(database_url), workers=workers) as server:
+    with GunicornServer(app_env(database_url), workers=workers, request_timeout=300) as server:
         before = server.worker_stats()
         connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
         started = time.perf_counter()

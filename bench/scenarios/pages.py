@@ -3,7 +3,7 @@ from leap_members.extensions import db
 
 from ..context import BenchContext
 from ..data import MEMBER_EMAIL, PASSWORD, STAFF_EMAIL
-from ..http import Browser
+from tests.support.browser import Browser
 from ..inproc import app_for, counting_queries, logged_in_client
 from ..load import run_wrk
 from ..report import Row

@@ -6,7 +6,7 @@ import time
 from argon2 import PasswordHasher, Type
 
 from ..context import BenchContext, app_env
-from ..http import Browser
+from tests.support.browser import Browser
 from ..load import run_wrk
 from ..report import Row
 from . import scenario

@@ -11,6 +11,11 @@ import urllib.request
 from http.cookiejar import CookieJar
 
 
+# Flask-Login ties a session to the client's address and User-Agent: a load generator that
+# replays this browser's cookie sends the same User-Agent (see headers()).
+USER_AGENT = "leap-test-browser/1"
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -35,7 +40,8 @@ class Browser:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None) -> Response:
-        request = urllib.request.Request(self.base_url + path, data=body, method=method, headers=headers or {})
+        headers = {"User-Agent": USER_AGENT, **(headers or {})}
+        request = urllib.request.Request(self.base_url + path, data=body, method=method, headers=headers)
         try:
             with self.opener.open(request, timeout=self.timeout) as response:
                 return Response(response.status, response.read(), response.headers)
@@ -60,6 +66,13 @@ class Browser:
 
     def csrf_token(self, path: str) -> str:
         return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.get(path)).group(1)
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.jar)
+
+    def headers(self) -> dict:
+        """What another client (e.g. wrk) sends to be this logged-in browser."""
+        return {"Cookie": self.cookie_header(), "User-Agent": USER_AGENT}
 
     def login(self, email: str, password: str) -> None:
         token = self.csrf_token("/login")

@@ -1,12 +1,13 @@
-"""The real app under gunicorn, on a migrated database, for multi-process tests.
+"""The app under gunicorn on a loopback port, for multi-process tests and the benchmarks.
 
-Kept here rather than borrowed from bench/ so the suites do not depend on the benchmark
-harness; the server's log is a file the tests can read ("database is locked", tracebacks).
+The one gunicorn runner of the project: bench/ uses it too. The server's log is a file the
+tests can read ("database is locked", tracebacks); /proc gives its workers' CPU and memory.
 """
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -17,6 +18,7 @@ from tests.support.smtp import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def production_env(database_url: str, instance_path: str, **extra) -> dict:
@@ -41,10 +43,15 @@ def flask_command(env: dict, *args: str, timeout: float = 60) -> subprocess.Comp
 
 
 class GunicornServer:
-    """A gunicorn master with ``workers`` sync workers on a loopback port; its log in ``log_path``."""
+    """A gunicorn master with ``workers`` sync workers serving ``app`` on a loopback port.
 
-    def __init__(self, env: dict, log_path: Path, workers: int = 2):
-        self.env, self.log_path, self.workers = env, Path(log_path), workers
+    Its log goes to ``log_path`` (a temporary file when not given).
+    """
+
+    def __init__(self, env: dict, log_path: Path | None = None, workers: int = 2, app: str = "wsgi:app",
+                 request_timeout: int = 120):
+        self.env, self.workers, self.app, self.request_timeout = env, workers, app, request_timeout
+        self.log_path = Path(log_path) if log_path else Path(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1])
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -55,7 +62,7 @@ class GunicornServer:
     def start(self) -> "GunicornServer":
         self._log = open(self.log_path, "ab")
         command = [str(BIN / "gunicorn"), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
-                   "--log-level", "warning", "--timeout", "120", "--graceful-timeout", "5", "wsgi:app"]
+                   "--log-level", "warning", "--timeout", str(self.request_timeout), "--graceful-timeout", "5", self.app]
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=self._log, stderr=self._log)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -105,6 +112,29 @@ class GunicornServer:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def worker_stats(self) -> dict[int, dict]:
+        """Per worker: CPU seconds used, peak resident memory (VmHWM) and resident memory now, in MB."""
+        stats = {}
+        for pid in self.worker_pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            memory = {}
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith(("VmHWM:", "VmRSS:")):
+                    memory[line.split(":")[0]] = int(line.split()[1]) / 1024
+            stats[pid] = {"cpu": (int(fields[11]) + int(fields[12])) / CLOCK_TICKS,
+                          "hwm_mb": memory.get("VmHWM", 0.0), "rss_mb": memory.get("VmRSS", 0.0)}
+        return stats
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time used so far by all the workers."""
+        return sum(worker["cpu"] for worker in self.worker_stats().values())
+
+    def __enter__(self) -> "GunicornServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
 
 
 @contextmanager
