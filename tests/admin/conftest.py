@@ -1,22 +1,12 @@
 """Staff console fixtures: logged-in clients by role, a SQL statement counter, CSV helpers."""
 import csv
 import io
-import time
 
 import pytest
 from sqlalchemy import event
 
 from leap_members.extensions import db as _db
-
-
-def log_in(client, member) -> None:
-    """Put ``member`` in the client's session, as the login page does, without the slow password check."""
-    with client.session_transaction() as session:
-        now = int(time.time())
-        session["_user_id"] = member.get_id()
-        session["_fresh"] = True
-        session["_started"] = now
-        session["_seen"] = now
+from tests.support.clients import log_in
 
 
 @pytest.fixture

@@ -87,7 +87,7 @@ def test_a_demoted_staff_member_loses_the_console(admin_client, as_role, db):
     staff_client = as_role("staff")
     response = admin_client.post(f"/staff/members/{staff_client.member.id}/role", data={"role": "member"})
     assert response.status_code == 302
-    from .conftest import log_in
+    from tests.support.clients import log_in
     db.session.refresh(staff_client.member)
     log_in(staff_client, staff_client.member)
     assert staff_client.get("/staff/").status_code == 403
