@@ -34,7 +34,7 @@ def run_wrk(url: str, duration: int, connections: int = 8, threads: int = 2, hea
     with tempfile.NamedTemporaryFile("w", suffix=".json") as args_file:
         json.dump(script_env or {}, args_file)
         args_file.flush()
-        env = {"WRK_ARGS": args_file.name, "PATH": "/usr/bin:/bin"}
+        env = {"WRK_ARGS": args_file.name, "WRK_LUA_DIR": str(LUA_DIR), "PATH": "/usr/bin:/bin"}
         output = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60, env=env,
                                 check=True).stdout
     summary = json.loads(re.search(r"^BENCH (.*)$", output, re.M).group(1))

@@ -1,9 +1,5 @@
--- Counts error answers (4xx, 5xx) and prints one JSON line that bench/load.py reads.
-local threads = {}
-
-function setup(thread)
-  table.insert(threads, thread)
-end
+-- Loads one URL; counts error answers (4xx, 5xx).
+dofile(os.getenv("WRK_LUA_DIR") .. "/common.lua")
 
 function init(args)
   bad = 0
@@ -14,11 +10,5 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local failed = 0
-  for _, thread in ipairs(threads) do failed = failed + thread:get("bad") end
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH {"requests": %d, "duration_us": %d, "p50": %d, "p95": %d, "p99": %d, "failed": %d, "errors": %d}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
-    failed, e.connect + e.read + e.write + e.timeout))
+  report(summary, latency)
 end

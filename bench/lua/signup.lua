@@ -1,20 +1,6 @@
 -- POSTs the signup form with a new e-mail address every time. WRK_ARGS names a JSON file:
 -- {"csrf": "...", "password": "..."}; the Cookie header carrying the CSRF session comes from -H.
-local threads = {}
-local counter = 0
-
-function setup(thread)
-  counter = counter + 1
-  thread:set("id", counter)
-  table.insert(threads, thread)
-end
-
-local function read_args()
-  local file = io.open(os.getenv("WRK_ARGS"), "r")
-  local text = file:read("*a")
-  file:close()
-  return text
-end
+dofile(os.getenv("WRK_LUA_DIR") .. "/common.lua")
 
 function init(args)
   bad = 0
@@ -41,11 +27,5 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local failed = 0
-  for _, thread in ipairs(threads) do failed = failed + thread:get("bad") end
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH {"requests": %d, "duration_us": %d, "p50": %d, "p95": %d, "p99": %d, "failed": %d, "errors": %d}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
-    failed, e.connect + e.read + e.write + e.timeout))
+  report(summary, latency)
 end

@@ -1,21 +1,7 @@
 -- POSTs pre-signed Stripe events, each one once. WRK_ARGS names a JSON file:
 -- {"events": "/path/file", "threads": 2}; each line of the file is "<Stripe-Signature>\t<body>".
 -- Thread n sends lines n, n + threads, n + 2 * threads, ...
-local threads = {}
-local counter = 0
-
-function setup(thread)
-  counter = counter + 1
-  thread:set("id", counter)
-  table.insert(threads, thread)
-end
-
-local function read_args()
-  local file = io.open(os.getenv("WRK_ARGS"), "r")
-  local text = file:read("*a")
-  file:close()
-  return text
-end
+dofile(os.getenv("WRK_LUA_DIR") .. "/common.lua")
 
 function init(args)
   bad = 0
@@ -55,17 +41,6 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local failed, missed, total_sent, out = 0, 0, 0, 0
-  for _, thread in ipairs(threads) do
-    failed = failed + thread:get("bad")
-    missed = missed + thread:get("not_applied")
-    total_sent = total_sent + thread:get("sent")
-    out = out + thread:get("exhausted")
-  end
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH {"requests": %d, "duration_us": %d, "p50": %d, "p95": %d, "p99": %d, "failed": %d, "errors": %d, ' ..
-    '"not_applied": %d, "sent": %d, "exhausted": %d}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
-    failed, e.connect + e.read + e.write + e.timeout, missed, total_sent, out))
+  report(summary, latency, {{"not_applied", total("not_applied")}, {"sent", total("sent")},
+                            {"exhausted", total("exhausted")}})
 end
