@@ -92,17 +92,21 @@ def staff_archive(action_id: int):
 
 
 def _change_status(action_id: int, change, message: str):
-    action = _action_or_404(action_id)
+    return _press_button(action_id, change, _action_or_404(action_id), lambda: message)
+
+
+def _press_button(action_id: int, change, target, success_message):
+    """Apply ``change`` to ``target`` for a staff button, then go back to the action's sign-ups."""
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        change(action)
+        change(target)
     except ActionRefused as exc:
         db.session.rollback()
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash(message, "success")
+        flash(success_message(), "success")
     return redirect(url_for("advocacy.staff_signups", action_id=action_id), 303)
 
 
@@ -145,17 +149,7 @@ def staff_remove(action_id: int, signup_id: int):
 
 def _change_event_list(action_id: int, signup_id: int, change, message: str):
     signup = _signup_or_404(action_id, signup_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    try:
-        change(signup)
-    except ActionRefused as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(message.format(name=signup.member.full_name), "success")
-    return redirect(url_for("advocacy.staff_signups", action_id=action_id), 303)
+    return _press_button(action_id, change, signup, lambda: message.format(name=signup.member.full_name))
 
 
 @bp.post("/staff/actions/<int:action_id>/signups/<int:signup_id>/decide")
