@@ -1,7 +1,7 @@
 """The one place that decides whether a ``next`` URL may be followed."""
 from urllib.parse import urlsplit
 
-from flask import request, url_for
+from flask import url_for
 
 
 def safe_next_url(target: str | None, default_endpoint: str = "members.account") -> str:
@@ -18,7 +18,3 @@ def _is_local_path(target: str) -> bool:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
-
-
-def next_from_request() -> str | None:
-    return request.values.get("next") or None

@@ -1,6 +1,8 @@
 """Test clients logged in as someone, without the deliberately slow password check."""
 import time
 
+from leap_members.core.sessions import SESSION_SEEN, SESSION_STARTED
+
 
 def log_in(client, member) -> None:
     """Put ``member`` in the client's session exactly as the login page does."""
@@ -9,8 +11,8 @@ def log_in(client, member) -> None:
         session["_user_id"] = member.get_id()
         session["_fresh"] = True
         session["_permanent"] = True
-        session["_started"] = now
-        session["_seen"] = now
+        session[SESSION_STARTED] = now
+        session[SESSION_SEEN] = now
 
 
 def client_as(app, member=None):
