@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from ..core import registry
 from ..core.monthly import per_month
-from ..core.timeutil import utcnow
 from ..extensions import db
 from ..members.categories import CATEGORIES
 from ..members.geography import US_STATES

@@ -1,6 +1,6 @@
 """Event times: stored in UTC, entered and shown in the event's own time zone."""
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 # The zones staff choose from; any IANA name is accepted by the model.
 TIMEZONE_CHOICES = {
@@ -18,13 +18,6 @@ TIMEZONE_CHOICES = {
 
 class NonexistentLocalTime(ValueError):
     """The wall-clock time falls in a daylight-saving gap (e.g. 2:30 on the spring-forward night)."""
-
-
-def zone_or_none(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
 
 
 def local_to_utc(local: datetime, zone_name: str) -> datetime:

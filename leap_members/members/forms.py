@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Opt
 from ..core.forms import HoneypotForm, clean_line
 from ..core.passwords import password_problem
 from .categories import CATEGORIES, CATEGORY_CHOICES
-from .geography import STATE_CHOICES, US_STATES, ZIP_PATTERN
+from .geography import STATE_CHOICES, ZIP_PATTERN
 
 EMAIL_UPDATES_WORDING = ("Send me e-mail updates about LEAP's work, events and ways to help. "
                          "I can unsubscribe at any time.")
@@ -176,7 +176,3 @@ class ChangeEmailForm(FlaskForm):
     submit = SubmitField("Change my e-mail address")
 
     validate_new_email = check_email
-
-
-def state_name(code: str) -> str:
-    return US_STATES.get(code, code)

@@ -1,7 +1,6 @@
 """The change history of partners and agreements: who changed what, and when."""
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
@@ -73,7 +72,3 @@ def changes_for_agreement(agreement_id: int) -> list[PartnershipChange]:
 def changes_for_partner(partner_id: int) -> list[PartnershipChange]:
     return db.session.scalars(select(PartnershipChange).where(PartnershipChange.partner_id == partner_id)
                               .order_by(PartnershipChange.created_at.desc(), PartnershipChange.id.desc())).all()
-
-
-def leap_legal_name() -> str:
-    return current_app.config.get("ORG_LEGAL_NAME") or current_app.config["ORG_NAME"]

@@ -154,7 +154,7 @@ def test_digest_lists_agreements_whose_term_or_notice_ends_within_90_days(runner
     notice_part, term_part = body.split("NOTICE PERIODS ENDING")[1].split("TERMS ENDING")
     soon_notice, soon_term = portfolio["notice_ends_in_60"], portfolio["term_ends_in_30"]
     assert f"{soon_notice.reference}: LEAP and Riverside Community Coalition" in notice_part
-    assert f"(in 60 days): the notice period ends; written notice received" in notice_part
+    assert "(in 60 days): the notice period ends; written notice received" in notice_part
     assert f"{soon_term.reference}: LEAP and Oakland Police Department" in term_part
     assert "(in 30 days): the term ends; no renewal recorded." in term_part
     assert f"http://localhost/staff/partnerships/{soon_term.id}" in term_part
