@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, delete, func, select, text
 from leap_members import create_app
 from leap_members.admin.fake_data import fake_member_row, generate_members
 from leap_members.admin.models import AuditEvent
+from leap_members.advocacy import tally
 from leap_members.advocacy.models import Action, ActionSignup, ActionTarget
 from leap_members.config import normalise_database_url
 from leap_members.core.passwords import hash_password
@@ -28,7 +29,7 @@ from leap_members.members.models import Consent, Member, MembershipStatus, Role,
 from . import rows as make
 from .context import app_env, flask_command
 
-DATA_VERSION = "1"
+DATA_VERSION = "2"
 SEED = 20261128
 BATCH = 5000
 STAFF_EMAIL = "bench.staff@leap.example"
@@ -211,6 +212,7 @@ def generate(members: int) -> None:
     _insert(ActionTarget.__table__, targets)
     signups = make.signup_rows(actions, facts, now, rng)
     _insert(ActionSignup.__table__, signups)
+    tally.recount()
     _say(f"{len(actions)} actions, {len(signups)} sign-ups", started)
 
     _insert(Fund.__table__, make.fund_rows(now))

@@ -3,7 +3,7 @@ from flask import Blueprint, Flask
 
 bp = Blueprint("advocacy", __name__)
 
-from . import contributions, staff_views, views  # noqa: E402,F401
+from . import contributions, staff_views, tally, views  # noqa: E402,F401
 from .cli import seed_demo_actions_command, send_event_reminders_command  # noqa: E402
 from .times import format_local  # noqa: E402
 

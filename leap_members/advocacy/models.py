@@ -40,6 +40,8 @@ class SignupStatus:
     WITHDRAWN = "withdrawn"      # speaking, the member withdrew
     # Statuses that mean the member is (still) taking part.
     ACTIVE = frozenset({SIGNED, SENT, REGISTERED, WAITLISTED, OFFERED, ACCEPTED})
+    # Statuses the public counts show: signatures, letters, seats taken, offers.
+    COUNTED = frozenset({SIGNED, SENT, REGISTERED, OFFERED, ACCEPTED})
     LABELS = {SIGNED: "Signed", SENT: "Letter sent", REGISTERED: "Registered",
               WAITLISTED: "On the waiting list", CANCELLED: "You left", REMOVED: "Removed by staff",
               OFFERED: "Offer waiting for staff", ACCEPTED: "Offer accepted", DECLINED: "Offer declined",
@@ -75,6 +77,8 @@ class Action(db.Model):
     location: Mapped[str | None] = mapped_column(String(300))
     private_details: Mapped[str | None] = mapped_column(Text)         # only for those registered
     capacity: Mapped[int | None]
+    # Sign-ups in a COUNTED status by members with a confirmed e-mail; kept by tally.py.
+    taking_part: Mapped[int] = mapped_column(default=0, server_default="0")
 
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -152,8 +156,10 @@ class ActionSignup(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(20))
+    # The old values are loaded when these change, for the counts kept on actions (tally.py).
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True,
+                                           active_history=True)
+    status: Mapped[str] = mapped_column(String(20), active_history=True)
     comment: Mapped[str | None] = mapped_column(Text)
     letter_subject: Mapped[str | None] = mapped_column(String(200))
     letter_body: Mapped[str | None] = mapped_column(Text)

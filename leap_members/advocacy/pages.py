@@ -1,7 +1,7 @@
 """What the pages of the action centre show: lists, counts and the state of one member's sign-up."""
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -9,7 +9,7 @@ from ..members.models import Member
 from .eligibility import ineligibility_reason, restriction_text
 from .forms import ButtonForm, signup_form_for
 from .models import Action, ActionKind, ActionSignup, ActionStatus, SignupStatus
-from .services import signature_count, signup_for, status_counts, waitlist_position
+from .services import signup_for, status_counts, waitlist_position
 from .times import format_local, format_range
 
 SORTS = {"newest": "Newest first", "closing": "Closing soon first"}
@@ -33,9 +33,8 @@ def open_actions(kind: str | None, sort: str) -> list[ListedAction]:
     if kind in ActionKind.LABELS:
         query = query.where(Action.kind == kind)
     actions = [a for a in db.session.scalars(query) if a.accepts_signups(now)]
-    counts = _taking_part_counts([a.id for a in actions])
     listed = [ListedAction(
-        action=a, taking_part=counts.get(a.id, 0),
+        action=a, taking_part=a.taking_part,
         closing_soon=bool(a.signup_deadline and (a.signup_deadline - now).days < CLOSING_SOON_DAYS),
         deadline_text=format_local(a.signup_deadline, a.timezone) if a.signup_deadline else "",
         when_text=format_range(a.starts_at, a.ends_at, a.timezone) if a.is_event else "",
@@ -48,20 +47,6 @@ def open_actions(kind: str | None, sort: str) -> list[ListedAction]:
         return sorted(newest, key=lambda item: (item.action.signup_deadline is None,
                                                 item.action.signup_deadline or now))
     return newest
-
-
-def _taking_part_counts(action_ids: list[int]) -> dict[int, int]:
-    """Signatures, letters, registrations or offers per action (confirmed members only)."""
-    if not action_ids:
-        return {}
-    counted = (SignupStatus.SIGNED, SignupStatus.SENT, SignupStatus.REGISTERED,
-               SignupStatus.OFFERED, SignupStatus.ACCEPTED)
-    rows = db.session.execute(
-        select(ActionSignup.action_id, func.count()).join(Member, Member.id == ActionSignup.member_id)
-        .where(ActionSignup.action_id.in_(action_ids), ActionSignup.status.in_(counted),
-               Member.email_confirmed_at.is_not(None))
-        .group_by(ActionSignup.action_id))
-    return {action_id: count for action_id, count in rows}
 
 
 def recent_comments(action_id: int, limit: int = 10) -> list[tuple[str, str, str]]:
@@ -93,7 +78,7 @@ def action_page(action: Action, member: Member | None, form=None, problem: str |
     }
     counts = status_counts(action.id)
     if action.kind == ActionKind.PETITION:
-        count = signature_count(action.id)
+        count = action.taking_part  # a petition's counted sign-ups are its signatures
         context.update(signatures=count, percent=min(100, round(100 * count / action.goal)) if action.goal else 0,
                        comments=recent_comments(action.id))
     elif action.kind == ActionKind.LETTER:

@@ -75,14 +75,6 @@ def count_registered(action_id: int) -> int:
         ActionSignup.action_id == action_id, ActionSignup.status == SignupStatus.REGISTERED))
 
 
-def signature_count(action_id: int) -> int:
-    """Petition signatures that count: those of members with a confirmed e-mail."""
-    return db.session.scalar(
-        select(func.count()).select_from(ActionSignup).join(Member, Member.id == ActionSignup.member_id)
-        .where(ActionSignup.action_id == action_id, ActionSignup.status == SignupStatus.SIGNED,
-               Member.email_confirmed_at.is_not(None)))
-
-
 def status_counts(action_id: int) -> dict[str, int]:
     """How many sign-ups of the action are in each status."""
     rows = db.session.execute(select(ActionSignup.status, func.count()).where(

@@ -63,7 +63,7 @@ class Member(UserMixin, db.Model):
     affiliation_private: Mapped[bool] = mapped_column(default=False)
     email_updates: Mapped[bool] = mapped_column(default=False)
 
-    email_confirmed_at: Mapped[datetime | None]
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(active_history=True)  # see advocacy/tally.py
     pending_email: Mapped[str | None] = mapped_column(String(254))
     verification: Mapped[str] = mapped_column(String(20), default=Verification.NOT_APPLICABLE, index=True)
     verified_at: Mapped[datetime | None]

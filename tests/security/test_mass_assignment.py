@@ -113,8 +113,8 @@ EXPECTED = {
     "donations.donate": (303, {}, {"donations": 1}),
     "donations.manage_monthly": (303, {}, {}),
     "donations.fix_card": (303, {}, {}),
-    "advocacy.sign_up_post": (303, {}, {"action_signups": 1, "outbox_messages": 1}),
-    "advocacy.withdraw_post": (303, {"action_signups": {"status", "withdrawn_at"}}, {}),
+    "advocacy.sign_up_post": (303, {"actions": {"taking_part"}}, {"action_signups": 1, "outbox_messages": 1}),
+    "advocacy.withdraw_post": (303, {"action_signups": {"status", "withdrawn_at"}, "actions": {"taking_part"}}, {}),
 }
 MEMBER_FACING = ({None, "login", "member"}, {"donations.stripe_webhook"})
 
