@@ -56,11 +56,14 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         secret = _dev_secret(instance_path)
 
     default_db = "sqlite:///" + str(Path(instance_path) / "leap_members.db")
+    database_url = normalise_database_url(os.environ.get("DATABASE_URL", default_db))
     config = {
         "APP_ENV": env,
         "SECRET_KEY": secret,
-        "SQLALCHEMY_DATABASE_URI": normalise_database_url(os.environ.get("DATABASE_URL", default_db)),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # A server connection may have been closed (restart, failover): test it before use.
+        # A SQLite file cannot go away under an open connection, so it needs no test.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # Sessions: cookie flags, absolute and idle lifetimes.
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", is_prod),
@@ -68,6 +71,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "leap_session",
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        # The cookie is re-sent when the session changes (core/sessions.py stamps it once a minute),
+        # not re-signed on every request.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "60"))),
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", is_prod),
         "REMEMBER_COOKIE_HTTPONLY": True,

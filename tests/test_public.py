@@ -54,3 +54,23 @@ def test_unknown_page_is_a_friendly_404(client):
     page = client.get("/no-such-page")
     assert page.status_code == 404
     assert "Not Found" in page.get_data(as_text=True)
+
+
+def test_home_page_is_the_same_for_every_visitor_and_personal_once_logged_in(client, auth, member):
+    first = client.get("/").get_data(as_text=True)
+    assert client.get("/").get_data(as_text=True) == first
+    assert "Join LEAP" in first and "Go to my account" not in first
+    auth.login(member.email)
+    mine = client.get("/").get_data(as_text=True)
+    assert "Go to my account" in mine and "Join LEAP" not in mine
+    auth.logout()
+    assert "You are logged out." in client.get("/").get_data(as_text=True)
+    assert client.get("/").get_data(as_text=True) == first
+
+
+def test_a_visitor_with_a_message_waiting_sees_it_on_the_home_page(app, client):
+    client.get("/")   # the page every visitor gets is now in memory
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "You are logged out.")]
+    assert "You are logged out." in client.get("/").get_data(as_text=True)
+    assert "You are logged out." not in client.get("/").get_data(as_text=True)

@@ -1,53 +1,13 @@
-"""What the pages of the action centre show: lists, counts and the state of one member's sign-up."""
-from dataclasses import dataclass
-
+"""What an action's page shows: its counts and the state of one member's sign-up."""
 from sqlalchemy import select
 
-from ..core.timeutil import utcnow
 from ..extensions import db
 from ..members.models import Member
 from .eligibility import ineligibility_reason, restriction_text
 from .forms import ButtonForm, signup_form_for
-from .models import Action, ActionKind, ActionSignup, ActionStatus, SignupStatus
+from .models import Action, ActionKind, ActionSignup, SignupStatus
 from .services import signup_for, status_counts, waitlist_position
 from .times import format_local, format_range
-
-SORTS = {"newest": "Newest first", "closing": "Closing soon first"}
-CLOSING_SOON_DAYS = 7
-
-
-@dataclass
-class ListedAction:
-    action: Action
-    taking_part: int
-    closing_soon: bool
-    deadline_text: str
-    when_text: str
-    restriction: str | None
-
-
-def open_actions(kind: str | None, sort: str) -> list[ListedAction]:
-    """Published actions still taking sign-ups, filtered by type, in the chosen order."""
-    now = utcnow()
-    query = select(Action).where(Action.status == ActionStatus.PUBLISHED)
-    if kind in ActionKind.LABELS:
-        query = query.where(Action.kind == kind)
-    actions = [a for a in db.session.scalars(query) if a.accepts_signups(now)]
-    listed = [ListedAction(
-        action=a, taking_part=a.taking_part,
-        closing_soon=bool(a.signup_deadline and (a.signup_deadline - now).days < CLOSING_SOON_DAYS),
-        deadline_text=format_local(a.signup_deadline, a.timezone) if a.signup_deadline else "",
-        when_text=format_range(a.starts_at, a.ends_at, a.timezone) if a.is_event else "",
-        restriction=restriction_text(a))
-        for a in actions]
-    newest = sorted(listed, key=lambda item: (item.action.published_at or item.action.created_at,
-                                              item.action.id), reverse=True)
-    if sort == "closing":
-        # Python's sort is stable: among equal deadlines (or none) the newest stays first.
-        return sorted(newest, key=lambda item: (item.action.signup_deadline is None,
-                                                item.action.signup_deadline or now))
-    return newest
-
 
 def recent_comments(action_id: int, limit: int = 10) -> list[tuple[str, str, str]]:
     """(first name, state, comment) of the latest petition comments."""

@@ -9,9 +9,10 @@ from . import bp
 from .calendar import event_ics
 from .eligibility import restriction_text, visible_to_member, visible_to_visitor
 from .forms import ButtonForm, signup_form_for
+from .listing import SORTS, open_actions_html
 from .models import Action, ActionKind, SignupStatus
 from .notifications import action_url
-from .pages import SORTS, action_page, open_actions
+from .pages import action_page
 from .services import (SIGNUP_FIELDS, AlreadySignedUp, SignupError, find_action, member_signups, sign_up,
                        signup_for, waitlist_position, withdraw)
 
@@ -39,7 +40,7 @@ def _member_action_or_404(slug: str):
 def index():
     kind = request.args.get("kind") if request.args.get("kind") in ActionKind.LABELS else None
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "newest"
-    return render_template("advocacy/index.html", listed=open_actions(kind, sort), kind=kind, sort=sort,
+    return render_template("advocacy/index.html", action_list=open_actions_html(kind, sort), kind=kind, sort=sort,
                            kinds=ActionKind.LABELS, sorts=SORTS)
 
 

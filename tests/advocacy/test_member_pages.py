@@ -81,3 +81,32 @@ def test_seeding_demo_actions_is_idempotent_and_shows_every_type(runner, client,
     for label in ("Petition", "Letter to officials", "Event or training", "Speaking or volunteering"):
         assert f'<span class="badge">{label}</span>' in html
     assert "End cash bail" not in html  # the demo draft stays a draft
+
+
+def test_the_list_shows_each_change_at_once(client, auth, member, member_factory, make_action, db):
+    petition = make_action(title="Treat addiction as health", goal=10)
+    auth.login(member.email)
+    assert "0 of 10 signatures" in client.get("/actions").get_data(as_text=True)
+    db.session.add(ActionSignup(action_id=petition.id, member_id=member_factory().id, status="signed"))
+    db.session.commit()
+    assert "1 of 10 signatures" in client.get("/actions").get_data(as_text=True)
+    petition.title = "Treat addiction as a health issue"
+    db.session.commit()
+    assert "Treat addiction as a health issue" in client.get("/actions").get_data(as_text=True)
+    petition.status = ActionStatus.CLOSED
+    db.session.commit()
+    assert "Treat addiction" not in client.get("/actions").get_data(as_text=True)
+
+
+def test_the_list_follows_the_clock_when_nothing_else_changes(client, auth, member, make_action, monkeypatch):
+    from leap_members.advocacy import listing
+
+    now = utcnow()
+    make_action(title="Closes in ten days", closes_at=now + timedelta(days=10))
+    auth.login(member.email)
+    html = client.get("/actions").get_data(as_text=True)
+    assert "Closes in ten days" in html and "Closing soon</span>" not in html
+    monkeypatch.setattr(listing, "utcnow", lambda: now + timedelta(days=4))
+    assert "Closing soon</span>" in client.get("/actions").get_data(as_text=True)
+    monkeypatch.setattr(listing, "utcnow", lambda: now + timedelta(days=10, seconds=1))
+    assert "Closes in ten days" not in client.get("/actions").get_data(as_text=True)

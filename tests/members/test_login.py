@@ -118,3 +118,13 @@ def test_logout_is_a_post(client, auth, member):
     auth.login(member.email)
     assert client.get("/logout").status_code == 405
     assert client.get("/account").status_code == 200
+
+
+def test_the_session_cookie_is_sent_again_only_when_the_session_changes(app, client, auth, member):
+    auth.login(member.email)
+    client.get("/account")   # the first page after login also stores the form (CSRF) secret
+    assert "Set-Cookie" not in client.get("/account").headers
+    with client.session_transaction() as session:
+        session["_seen"] -= 120   # last seen two minutes ago: the idle clock moves on
+    assert "leap_session=" in client.get("/account").headers["Set-Cookie"]
+    assert "Set-Cookie" not in client.get("/account").headers
