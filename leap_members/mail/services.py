@@ -22,7 +22,8 @@ def queue_email(to: str, subject: str, template: str, kind: str,
     message = OutboxMessage(to_address=to, subject=subject, body_text=body_text,
                             body_html=body_html, kind=kind, dedupe_key=dedupe_key)
     db.session.add(message)
-    db.session.flush()
+    if dedupe_key:
+        db.session.flush()   # a message queued at the same moment elsewhere fails here, not at commit
     return message
 
 

@@ -47,21 +47,21 @@ def register_member(fields: dict, password: str, email_updates: bool, consent: C
     """Create an unconfirmed member and queue the confirmation e-mail.
 
     ``fields`` holds only profile fields and ``email``; anything else is ignored.
-    Raises EmailTaken if the address is in use, even when two requests race.
+    Raises EmailTaken if the address is in use, even when two requests race; the caller
+    then rolls back.
     """
     email = normalise_email(fields["email"])
     # Hash before the first query: on SQLite the write lock is held from the first
     # statement of a POST, and hashing is the slow part of a signup.
     password_hash = hash_password(password)
-    if find_by_email(email):
-        raise EmailTaken(email)
     member = Member(email=email, password_hash=password_hash, email_updates=email_updates,
                     **{name: fields.get(name) for name in PROFILE_FIELDS})
     member.verification = Verification.PENDING if member.is_professional else Verification.NOT_APPLICABLE
+    db.session.add(member)
     try:
-        with db.session.begin_nested():
-            db.session.add(member)
-            db.session.flush()
+        # The unique address is the check: no query first, and two requests racing for one
+        # address cannot both pass it. The caller rolls back on EmailTaken.
+        db.session.flush()
     except IntegrityError as exc:
         raise EmailTaken(email) from exc
     record_consent(member, email_updates, consent)

@@ -42,8 +42,8 @@ def join():
             form.email.errors.append("An account with this e-mail address already exists. "
                                      "Log in, or reset your password if you forgot it.")
         else:
+            log_in(member)   # before commit, which would expire the member and cost a reload
             db.session.commit()
-            log_in(member)
             return redirect(url_for("members.joined"))
     return render_template("members/join.html", form=form, categories=CATEGORIES)
 
