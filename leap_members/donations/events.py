@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -64,18 +64,12 @@ def process_event(event: dict, source: str = "webhook", extra: dict | None = Non
     Raises whatever the database raises, so the caller can answer 5xx and Stripe retries.
     """
     extra = extra or {}
-    row = db.session.scalar(select(StripeEvent).where(StripeEvent.stripe_event_id == event["id"]).with_for_update())
-    if row is not None and row.outcome != EventOutcome.DEFERRED:
-        return Result(DUPLICATE, f"already {row.outcome}")
+    row = _record(event, source)
     if row is None:
-        row = StripeEvent(stripe_event_id=event["id"], type=str(event.get("type"))[:100],
-                          stripe_created=int(event.get("created") or 0), outcome=EventOutcome.DEFERRED,
-                          source=source)
-        try:
-            with db.session.begin_nested():
-                db.session.add(row)
-        except IntegrityError:
-            return Result(DUPLICATE, "being applied by another request")
+        row = db.session.scalar(select(StripeEvent).where(StripeEvent.stripe_event_id == event["id"])
+                                .with_for_update())
+        if row.outcome != EventOutcome.DEFERRED:
+            return Result(DUPLICATE, f"already {row.outcome}")
     try:
         outcome, note = _apply(event, extra)
     except NotReady as exc:
@@ -86,6 +80,20 @@ def process_event(event: dict, source: str = "webhook", extra: dict | None = Non
     _settle(row, outcome, note)
     released = retry_deferred() if outcome == EventOutcome.APPLIED else []
     return Result(outcome, note, [(waiting.stripe_event_id, waiting.type, text) for waiting, text in released])
+
+
+def _record(event: dict, source: str) -> StripeEvent | None:
+    """Store a new event id (as waiting until applied); None if the id is stored already.
+
+    One INSERT ... ON CONFLICT DO NOTHING: a second delivery of the same event, even at the
+    same moment, waits for the first one's transaction and then inserts nothing.
+    """
+    insert = (postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert)
+    statement = (insert(StripeEvent).values(
+        stripe_event_id=event["id"], type=str(event.get("type"))[:100], stripe_created=int(event.get("created") or 0),
+        outcome=EventOutcome.DEFERRED, source=source, received_at=utcnow())
+        .on_conflict_do_nothing(index_elements=[StripeEvent.stripe_event_id]).returning(StripeEvent))
+    return db.session.scalars(statement).first()
 
 
 def _settle(row: StripeEvent, outcome: str, note: str) -> None:

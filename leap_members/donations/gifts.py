@@ -49,14 +49,18 @@ def match_member(donation: Donation, *emails: str | None) -> None:
             return
 
 
-def mark_paid(donation: Donation, when: datetime) -> bool:
-    """Record that the gift's money arrived; the first time, number and e-mail the receipt."""
+def mark_paid(donation: Donation, when: datetime, *emails: str | None) -> bool:
+    """Record that the gift's money arrived; the first time, number and e-mail the receipt.
+
+    ``emails``: addresses besides the donor's that may link the gift to a member.
+    """
     first = donation.paid_at is None
     donation.paid_at = when if first else min(donation.paid_at, when)
-    match_member(donation)
+    match_member(donation, *emails)
     donation.refresh_status()
     if first:
-        db.session.flush()
+        if donation.id is None:
+            db.session.flush()   # the receipt number is made from the id
         queue_receipt(donation)
         if donation.stripe_checkout_session_id:   # a tribute is announced once, not every month
             queue_tribute_notice(donation)

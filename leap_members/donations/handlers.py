@@ -112,8 +112,7 @@ def invoice_paid(event: dict, invoice: dict, extra: dict) -> str:
     donation.stripe_payment_intent_id = donation.stripe_payment_intent_id or intent
     donation.stripe_charge_id = donation.stripe_charge_id or charge
     donation.stripe_customer_id = donation.stripe_customer_id or object_id(invoice.get("customer"))
-    match_member(donation, invoice.get("customer_email"))
-    mark_paid(donation, invoice_paid_at(invoice, event["created"]))
+    mark_paid(donation, invoice_paid_at(invoice, event["created"]), invoice.get("customer_email"))
     if gift.last_failed_invoice_id == invoice["id"]:
         gift.last_failed_invoice_id = None   # the donor fixed it
     return f"monthly gift {gift.id}: charge recorded as gift {donation.id}"
