@@ -3,7 +3,7 @@ from flask import Blueprint, Flask
 
 bp = Blueprint("members", __name__)
 
-from . import login, views  # noqa: E402,F401
+from . import login, search, views  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:

@@ -1,5 +1,5 @@
 """Generated members for benchmarks: bulk inserted, valid, and repeatable without clashes."""
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from leap_members.admin.fake_data import generate_members
 from leap_members.members.categories import CATEGORIES
@@ -32,3 +32,15 @@ def test_the_command_can_run_twice_without_address_clashes(runner, db):
 def test_the_command_refuses_a_count_below_one(runner):
     result = runner.invoke(args=["generate-members", "0"])
     assert result.exit_code == 2 and "0" in result.output
+
+
+def test_analyze_database_gives_the_planner_statistics_for_members(runner, db):
+    runner.invoke(args=["generate-members", "50", "--seed", "3"])
+    result = runner.invoke(args=["analyze-database"])
+    assert result.exit_code == 0 and "Statistics refreshed" in result.output, result.output
+    if db.engine.dialect.name == "sqlite":
+        stats = db.session.execute(text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'members'")).scalar()
+    else:
+        stats = db.session.execute(text("SELECT count(*) FROM pg_stat_user_tables "
+                                        "WHERE relname = 'members' AND last_analyze IS NOT NULL")).scalar()
+    assert stats >= 1

@@ -1,0 +1,67 @@
+"""Finding members by any part of their name, e-mail or organisation, through an index.
+
+A substring search ("rivera" in "Dana Rivera-Lopez") cannot use an ordinary index, so each
+database gets a trigram one: on PostgreSQL a pg_trgm GIN index per column, used by ILIKE
+as it is; on SQLite an FTS5 table with the trigram tokenizer, kept in step with ``members``
+by triggers. Both are made with the members table (``db.create_all``) and by migration
+0007; they are not models, so schema comparisons skip them (``is_search_object``).
+"""
+from sqlalchemy import DDL, column, event, literal_column, or_, select, table
+
+from ..extensions import db
+from .models import Member
+
+COLUMNS = ("first_name", "last_name", "email", "organisation")
+FTS_TABLE = "member_search"
+TRIGRAM = 3   # shorter terms cannot use a trigram index and are matched by a scan
+
+SQLITE_CREATE = [
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({', '.join(COLUMNS)}, "
+    "content='members', content_rowid='id', tokenize='trigram')",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_insert AFTER INSERT ON members BEGIN "
+    f"INSERT INTO {FTS_TABLE}(rowid, {', '.join(COLUMNS)}) "
+    f"VALUES (new.id, {', '.join('new.' + c for c in COLUMNS)}); END",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_delete AFTER DELETE ON members BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {', '.join(COLUMNS)}) "
+    f"VALUES ('delete', old.id, {', '.join('old.' + c for c in COLUMNS)}); END",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_update AFTER UPDATE OF {', '.join(COLUMNS)} ON members BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {', '.join(COLUMNS)}) "
+    f"VALUES ('delete', old.id, {', '.join('old.' + c for c in COLUMNS)}); "
+    f"INSERT INTO {FTS_TABLE}(rowid, {', '.join(COLUMNS)}) "
+    f"VALUES (new.id, {', '.join('new.' + c for c in COLUMNS)}); END",
+]
+SQLITE_DROP = [f"DROP TABLE IF EXISTS {FTS_TABLE}"]
+POSTGRESQL_CREATE = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"] + [
+    f"CREATE INDEX IF NOT EXISTS ix_members_{name}_trgm ON members USING gin ({name} gin_trgm_ops)"
+    for name in COLUMNS]
+
+for statement in SQLITE_CREATE:
+    event.listen(Member.__table__, "after_create", DDL(statement).execute_if(dialect="sqlite"))
+for statement in SQLITE_DROP:
+    event.listen(Member.__table__, "before_drop", DDL(statement).execute_if(dialect="sqlite"))
+for statement in POSTGRESQL_CREATE:
+    event.listen(Member.__table__, "after_create", DDL(statement).execute_if(dialect="postgresql"))
+
+_fts = table(FTS_TABLE, column("rowid"))
+
+
+def is_search_object(name: str | None) -> bool:
+    """The FTS5 table (and its shadow tables) and the trigram indexes: outside the models."""
+    return bool(name) and (name.startswith(FTS_TABLE) or name.endswith("_trgm"))
+
+
+def _like_pattern(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def matches(term: str):
+    """The condition "``term`` is part of the member's name, e-mail or organisation", any case."""
+    columns = [getattr(Member, name) for name in COLUMNS]
+    if db.engine.dialect.name == "sqlite":
+        if len(term) >= TRIGRAM:
+            phrase = '"' + term.replace('"', '""') + '"'
+            return Member.id.in_(select(_fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(phrase)))
+        # SQLite's LIKE already ignores (ASCII) case; lower() on both sides would only cost time.
+        return or_(*(c.like(_like_pattern(term), escape="\\") for c in columns))
+    return or_(*(c.ilike(_like_pattern(term), escape="\\") for c in columns))
