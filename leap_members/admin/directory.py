@@ -5,7 +5,7 @@ Every value reaching SQL is either from a whitelist (filters.py) or a bound para
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal, select, union
 
 from ..core import registry
 from ..extensions import db
@@ -76,15 +76,18 @@ def directory_page(query: DirectoryQuery) -> DirectoryPage:
 
 
 def flags_for(member_ids: list[int]) -> dict[int, list[str]]:
-    """Which registered flags each of these members has (one query per flag, not per member)."""
+    """Which registered flags each of these members has: one query for every flag and member."""
     found: dict[int, list[str]] = {member_id: [] for member_id in member_ids}
-    if not member_ids:
+    if not member_ids or not registry.member_flags:
         return found
-    for name, flag in registry.member_flags.items():
+    names = list(registry.member_flags)
+    parts = []
+    for position, name in enumerate(names):
         ids = flag_member_ids(name).subquery()
         column = list(ids.c)[0]
-        for member_id in db.session.scalars(select(column).where(column.in_(member_ids)).distinct()):
-            found[member_id].append(flag.label)
+        parts.append(select(literal(position).label("flag"), column.label("member_id")).where(column.in_(member_ids)))
+    for position, member_id in db.session.execute(union(*parts).order_by("flag")):
+        found[member_id].append(registry.member_flags[names[position]].label)
     return found
 
 
