@@ -8,6 +8,7 @@ from sqlalchemy import insert
 
 from ..core.timeutil import utcnow
 from ..extensions import db
+from ..members import search
 from ..members.geography import US_STATES
 from ..members.models import Member, MembershipStatus, Verification, new_session_token
 
@@ -72,12 +73,13 @@ def generate_members(n: int, seed: int | None = None, batch_size: int = BATCH_SI
     run = secrets.token_hex(3)  # addresses unique across runs, so the command can be repeated
     now = utcnow()
     added = 0
-    while added < n:
-        size = min(batch_size, n - added)
-        rows = [fake_member_row(rng, run, added + i, now) for i in range(size)]
-        # render_nulls keeps every row's column list the same, so each batch is one executemany.
-        db.session.execute(insert(Member).execution_options(render_nulls=True), rows)
-        added += size
-        if progress:
-            progress(size)
+    with search.bulk_insert():
+        while added < n:
+            size = min(batch_size, n - added)
+            rows = [fake_member_row(rng, run, added + i, now) for i in range(size)]
+            # render_nulls keeps every row's column list the same, so each batch is one executemany.
+            db.session.execute(insert(Member).execution_options(render_nulls=True), rows)
+            added += size
+            if progress:
+                progress(size)
     return added

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from ..core.csvsafe import FORMULA_TRIGGERS
 from ..core.timeutil import utcnow
 from ..extensions import db
+from ..members import search
 from ..members.categories import CATEGORIES
 from ..members.forms import normalise_email
 from ..members.geography import US_STATES, ZIP_PATTERN
@@ -260,7 +261,7 @@ def apply_import(upload: MemberImport) -> ImportReport:
     source = f"import #{upload.id}: {upload.filename}"
     added = [(row, _new_member(row.fields, source)) for row in report.rows if row.outcome == "new"]
     try:
-        with db.session.begin_nested():
+        with db.session.begin_nested(), search.bulk_insert():
             db.session.add_all(member for _, member in added)
             db.session.flush()
     except IntegrityError as exc:  # someone joined with one of these addresses a moment ago

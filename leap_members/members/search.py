@@ -6,7 +6,9 @@ as it is; on SQLite an FTS5 table with the trigram tokenizer, kept in step with 
 by triggers. Both are made with the members table (``db.create_all``) and by migration
 0007; they are not models, so schema comparisons skip them (``is_search_object``).
 """
-from sqlalchemy import DDL, column, event, literal_column, or_, select, table
+from contextlib import contextmanager
+
+from sqlalchemy import DDL, column, event, func, literal_column, or_, select, table, text
 
 from ..extensions import db
 from .models import Member
@@ -15,12 +17,14 @@ COLUMNS = ("first_name", "last_name", "email", "organisation")
 FTS_TABLE = "member_search"
 TRIGRAM = 3   # shorter terms cannot use a trigram index and are matched by a scan
 
+INSERT_TRIGGER = (
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_insert AFTER INSERT ON members BEGIN "
+    f"INSERT INTO {FTS_TABLE}(rowid, {', '.join(COLUMNS)}) "
+    f"VALUES (new.id, {', '.join('new.' + c for c in COLUMNS)}); END")
 SQLITE_CREATE = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({', '.join(COLUMNS)}, "
     "content='members', content_rowid='id', tokenize='trigram')",
-    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_insert AFTER INSERT ON members BEGIN "
-    f"INSERT INTO {FTS_TABLE}(rowid, {', '.join(COLUMNS)}) "
-    f"VALUES (new.id, {', '.join('new.' + c for c in COLUMNS)}); END",
+    INSERT_TRIGGER,
     f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_delete AFTER DELETE ON members BEGIN "
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {', '.join(COLUMNS)}) "
     f"VALUES ('delete', old.id, {', '.join('old.' + c for c in COLUMNS)}); END",
@@ -43,6 +47,28 @@ for statement in POSTGRESQL_CREATE:
     event.listen(Member.__table__, "after_create", DDL(statement).execute_if(dialect="postgresql"))
 
 _fts = table(FTS_TABLE, column("rowid"))
+
+
+@contextmanager
+def bulk_insert():
+    """Insert members by the thousand (imports, generated members) and index them in one go.
+
+    SQLite's per-row trigger makes a big insert slow down as the index grows (100,000 rows:
+    4 minutes instead of 7 seconds); indexing the new rows with one statement at the end takes
+    about a second. DDL is transactional in SQLite: no other connection sees the trigger gone,
+    and the rollback that must follow an error brings it back. Call inside the transaction
+    (or savepoint) that inserts.
+    """
+    if db.session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    before = db.session.scalar(select(func.max(Member.id))) or 0
+    db.session.execute(text(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_insert"))
+    yield
+    db.session.flush()
+    db.session.execute(text(f"INSERT INTO {FTS_TABLE}(rowid, {', '.join(COLUMNS)}) "
+                            f"SELECT id, {', '.join(COLUMNS)} FROM members WHERE id > :before"), {"before": before})
+    db.session.execute(text(INSERT_TRIGGER))
 
 
 def is_search_object(name: str | None) -> bool:
