@@ -80,7 +80,7 @@ def _write_atomically(path: str, header: list[str], rows, total: int) -> int:
 
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            for chunk in csv_lines(header, counted()):
+            for chunk in csv_lines(header, counted(), formula_safe=True):
                 file.write(chunk)
         os.replace(temporary, path)
     except BaseException:

@@ -1,14 +1,16 @@
 """Member exports: whitelisted columns, rows streamed from a server-side cursor, every export recorded."""
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Iterator
+from itertools import chain, islice
+from typing import Any, Iterator, Sequence
 
-from sqlalchemy import case, select
+from sqlalchemy import String, case, cast, func, literal, select
 
 from ..core import registry
+from ..core.csvsafe import FORMULA_TRIGGERS
 from ..core.database import reading_only
 from ..extensions import db
-from ..members.categories import category_label
+from ..members.categories import CATEGORIES
 from ..members.models import Member
 from .audit import complete_export, record_event
 from .directory import conditions, flag_member_ids, order_by
@@ -17,47 +19,67 @@ from .filters import STATUS_LABELS, VERIFICATION_LABELS, DirectoryQuery
 YIELD_PER = 1000  # rows fetched per round trip; memory stays flat however many members match
 
 
-def _when(value: datetime | None) -> str:
-    # isoformat gives the same "YYYY-MM-DD HH:MM:SS" as strftime, several times faster.
-    return value.isoformat(" ", "seconds") if value else ""
+TEXT, NUMBER, YES_NO, TIME = "text", "number", "yes/no", "time"
 
 
-def _unchanged(value: Any) -> Any:
-    return value
+def formula_safe(text):
+    """csvsafe.neutralise done by the database: a leading quote before =, +, -, @, tab or CR; NULL as ''."""
+    return case((func.substr(text, 1, 1).in_(FORMULA_TRIGGERS), literal("'", String) + text),
+                else_=func.coalesce(text, "") if _nullable(text) else text)
+
+
+def _nullable(value) -> bool:
+    """False only for a column declared NOT NULL (an export converts millions of cells)."""
+    return getattr(getattr(value, "expression", value), "nullable", True)
 
 
 @dataclass(frozen=True)
 class ExportColumn:
+    """One column of the member export; the database turns each value into the cell's final text."""
     key: str
     header: str
-    expression: Any
-    convert: Callable[[Any], Any] = _unchanged
+    source: Any                      # the stored value
+    kind: str = TEXT
+    labels: dict[str, str] | None = None
     # Agency and role: blanked for members who asked to keep their affiliation private,
     # when the export is meant for people beyond staff.
     affiliation: bool = False
 
+    def cell(self, dialect: str):
+        if self.kind == NUMBER:
+            return func.coalesce(cast(self.source, String), "")
+        if self.kind == YES_NO:
+            return case((self.source.is_(None), ""), (self.source, "yes"), else_="no")
+        if self.kind == TIME:   # "YYYY-MM-DD HH:MM:SS", UTC as stored
+            text = (func.substr(self.source, 1, 19) if dialect == "sqlite"
+                    else func.to_char(self.source, "YYYY-MM-DD HH24:MI:SS"))
+            return func.coalesce(text, "")
+        if self.labels:   # the labels are ours and safe; only an unknown stored code needs the check
+            return case(self.labels, value=self.source, else_=formula_safe(self.source))
+        return formula_safe(self.source)
+
 
 BASE_COLUMNS = (
-    ExportColumn("id", "Member ID", Member.id),
+    ExportColumn("id", "Member ID", Member.id, NUMBER),
     ExportColumn("first_name", "First name", Member.first_name),
     ExportColumn("last_name", "Last name", Member.last_name),
     ExportColumn("email", "E-mail", Member.email),
-    ExportColumn("email_confirmed", "E-mail confirmed", Member.email_confirmed_at, lambda v: v is not None),
+    ExportColumn("email_confirmed", "E-mail confirmed", Member.email_confirmed_at.is_not(None), YES_NO),
     ExportColumn("phone", "Phone", Member.phone),
     ExportColumn("city", "City", Member.city),
     ExportColumn("state", "State", Member.state),
     ExportColumn("zip_code", "ZIP code", Member.zip_code),
-    ExportColumn("category", "Category", Member.category, category_label),
+    ExportColumn("category", "Category", Member.category, labels={code: c.label for code, c in CATEGORIES.items()}),
     ExportColumn("organisation", "Agency or organisation", Member.organisation, affiliation=True),
     ExportColumn("role_title", "Rank or role", Member.role_title, affiliation=True),
-    ExportColumn("years_of_service", "Years of service", Member.years_of_service),
-    ExportColumn("affiliation_private", "Affiliation private", Member.affiliation_private),
-    ExportColumn("verification", "Verification", Member.verification, lambda v: VERIFICATION_LABELS.get(v, v)),
-    ExportColumn("verified_at", "Verified at (UTC)", Member.verified_at, _when),
-    ExportColumn("status", "Membership status", Member.status, lambda v: STATUS_LABELS.get(v, v)),
-    ExportColumn("email_updates", "E-mail updates", Member.email_updates),
-    ExportColumn("joined", "Joined (UTC)", Member.created_at, _when),
-    ExportColumn("last_login", "Last login (UTC)", Member.last_login_at, _when),
+    ExportColumn("years_of_service", "Years of service", Member.years_of_service, NUMBER),
+    ExportColumn("affiliation_private", "Affiliation private", Member.affiliation_private, YES_NO),
+    ExportColumn("verification", "Verification", Member.verification, labels=VERIFICATION_LABELS),
+    ExportColumn("verified_at", "Verified at (UTC)", Member.verified_at, TIME),
+    ExportColumn("status", "Membership status", Member.status, labels=STATUS_LABELS),
+    ExportColumn("email_updates", "E-mail updates", Member.email_updates, YES_NO),
+    ExportColumn("joined", "Joined (UTC)", Member.created_at, TIME),
+    ExportColumn("last_login", "Last login (UTC)", Member.last_login_at, TIME),
 )
 DEFAULT_COLUMNS = ("first_name", "last_name", "email", "category", "city", "state", "zip_code", "status", "joined")
 
@@ -67,7 +89,7 @@ def available_columns() -> dict[str, ExportColumn]:
     columns = {column.key: column for column in BASE_COLUMNS}
     for name, flag in registry.member_flags.items():
         key = f"flag_{name}"
-        columns[key] = ExportColumn(key, flag.label, case((Member.id.in_(flag_member_ids(name)), True), else_=False))
+        columns[key] = ExportColumn(key, flag.label, Member.id.in_(flag_member_ids(name)), YES_NO)
     return columns
 
 
@@ -87,21 +109,15 @@ def choose_columns(keys: list[str]) -> list[ExportColumn]:
     return [column for key, column in columns.items() if key in wanted]
 
 
-def export_rows(query: DirectoryQuery, columns: list[ExportColumn], hide_private: bool) -> Iterator[list[Any]]:
-    """The rows of an export, fetched in batches through a server-side cursor."""
-    statement = (select(Member.affiliation_private, *(column.expression for column in columns))
-                 .where(*conditions(query)).order_by(*order_by(query.sort))
+def export_rows(query: DirectoryQuery, columns: list[ExportColumn], hide_private: bool) -> Iterator[Sequence[str]]:
+    """The rows of an export as the cells' final, formula-safe text, fetched in batches through a
+    server-side cursor. The database converts every cell: an export converts millions of them."""
+    dialect = db.session.get_bind().dialect.name
+    cells = [case((Member.affiliation_private, ""), else_=column.cell(dialect))
+             if hide_private and column.affiliation else column.cell(dialect) for column in columns]
+    statement = (select(*cells).where(*conditions(query)).order_by(*order_by(query.sort))
                  .execution_options(yield_per=YIELD_PER))
-    blank = [hide_private and column.affiliation for column in columns]
-    hides = any(blank)
-    # Columns shown as stored skip the call: an export converts millions of cells.
-    converts = [None if column.convert is _unchanged else column.convert for column in columns]
-    # Plain columns, so the Core connection serves them: the ORM's row handling would double the cost.
-    for row in db.session.connection().execute(statement):
-        values = [value if convert is None else convert(value) for convert, value in zip(converts, row[1:])]
-        if hides and row[0]:
-            values = ["" if hidden else value for hidden, value in zip(blank, values)]
-        yield values
+    yield from db.session.connection().execute(statement)
 
 
 def start_export(query: DirectoryQuery, columns: list[ExportColumn], hide_private: bool, expected: int,
@@ -115,18 +131,22 @@ def start_export(query: DirectoryQuery, columns: list[ExportColumn], hide_privat
     return event.id
 
 
-def recorded_rows(event_id: int, rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
+def recorded_rows(event_id: int, rows: Iterator[Sequence[str]]) -> Iterator[Sequence[str]]:
     """Pass rows through in a read-only transaction; after the last one, mark the export
-    complete with the real count in a writing transaction of its own."""
+    complete with the real count in a writing transaction of its own. Rows are counted a
+    batch at a time, so no Python code runs per row."""
     reading_only(True)
-    written = 0
-    for row in rows:
-        yield row
-        written += 1
-    db.session.commit()  # end the long read before writing
-    reading_only(False)
-    complete_export(event_id, written)
-    db.session.commit()
+
+    def batches() -> Iterator[list[Sequence[str]]]:
+        written = 0
+        while batch := list(islice(rows, 500)):
+            written += len(batch)
+            yield batch
+        db.session.commit()  # end the long read before writing
+        reading_only(False)
+        complete_export(event_id, written)
+        db.session.commit()
+    return chain.from_iterable(batches())
 
 
 def export_filename(now: datetime) -> str:
