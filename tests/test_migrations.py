@@ -40,3 +40,26 @@ def test_migrations_build_exactly_the_models_schema(empty_database_url):
         with db.engine.connect() as connection:
             assert "members" not in db.inspect(connection).get_table_names()
         db.engine.dispose()
+
+
+@pytest.mark.skipif(not DATABASE_URL.startswith("postgres"), reason="PostgreSQL schemas")
+def test_migrations_work_in_a_schema_of_their_own_beside_an_installed_pg_trgm(empty_database_url):
+    """The operator class is found where pg_trgm is installed, not on the search_path."""
+    from sqlalchemy import create_engine
+
+    from leap_members.config import normalise_database_url
+
+    engine = create_engine(normalise_database_url(empty_database_url))
+    with engine.begin() as connection:
+        connection.execute(text("CREATE EXTENSION pg_trgm SCHEMA public"))
+        connection.execute(text("CREATE SCHEMA leap"))
+    engine.dispose()
+    app = create_app(build_config(SQLALCHEMY_DATABASE_URI=empty_database_url + "?options=-csearch_path%3Dleap"))
+    with app.app_context():
+        upgrade()
+        make_member(last_name="Rivera-Lopez")
+        assert db.session.scalar(select(func.count()).select_from(Member).where(search.matches("rivera"))) == 1
+        assert db.session.execute(text("SELECT schemaname FROM pg_indexes WHERE indexname = 'ix_members_last_name_trgm'")
+                                  ).scalar() == "leap"
+        db.session.remove()
+        db.engine.dispose()

@@ -35,16 +35,29 @@ SQLITE_CREATE = [
     f"VALUES (new.id, {', '.join('new.' + c for c in COLUMNS)}); END",
 ]
 SQLITE_DROP = [f"DROP TABLE IF EXISTS {FTS_TABLE}"]
-POSTGRESQL_CREATE = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"] + [
-    f"CREATE INDEX IF NOT EXISTS ix_members_{name}_trgm ON members USING gin ({name} gin_trgm_ops)"
-    for name in COLUMNS]
+
+def create_postgresql_indexes(connection) -> None:
+    """pg_trgm (once per database) and a GIN trigram index per column. The operator class is
+    named with the extension's schema: the members table may live in another one (search_path)."""
+    connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    schema = connection.exec_driver_sql(
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+        "WHERE e.extname = 'pg_trgm'").scalar_one()
+    for name in COLUMNS:
+        connection.exec_driver_sql(f'CREATE INDEX IF NOT EXISTS ix_members_{name}_trgm ON members '
+                                   f'USING gin ({name} "{schema}".gin_trgm_ops)')
+
 
 for statement in SQLITE_CREATE:
     event.listen(Member.__table__, "after_create", DDL(statement).execute_if(dialect="sqlite"))
 for statement in SQLITE_DROP:
     event.listen(Member.__table__, "before_drop", DDL(statement).execute_if(dialect="sqlite"))
-for statement in POSTGRESQL_CREATE:
-    event.listen(Member.__table__, "after_create", DDL(statement).execute_if(dialect="postgresql"))
+
+
+@event.listens_for(Member.__table__, "after_create")
+def _after_members_created(target, connection, **kw) -> None:
+    if connection.dialect.name == "postgresql":
+        create_postgresql_indexes(connection)
 
 _fts = table(FTS_TABLE, column("rowid"))
 

@@ -23,10 +23,15 @@ OLD = ', '.join('old.' + name for name in COLUMNS)
 
 
 def upgrade():
-    if op.get_bind().dialect.name == 'postgresql':
+    bind = op.get_bind()
+    if bind.dialect.name == 'postgresql':
         op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
+        # The operator class by its schema: members may live in a schema of its own (search_path).
+        schema = bind.exec_driver_sql(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+            "WHERE e.extname = 'pg_trgm'").scalar_one()
         for name in COLUMNS:
-            op.execute(f'CREATE INDEX ix_members_{name}_trgm ON members USING gin ({name} gin_trgm_ops)')
+            op.execute(f'CREATE INDEX ix_members_{name}_trgm ON members USING gin ({name} "{schema}".gin_trgm_ops)')
         return
     op.execute(f"CREATE VIRTUAL TABLE member_search USING fts5({LISTED}, "
                "content='members', content_rowid='id', tokenize='trigram')")
