@@ -19,6 +19,7 @@ from leap_members.admin.models import AuditEvent
 from leap_members.advocacy import tally
 from leap_members.advocacy.models import Action, ActionSignup, ActionTarget
 from leap_members.config import normalise_database_url
+from leap_members.core.database import analyze
 from leap_members.core.passwords import hash_password
 from leap_members.core.timeutil import utcnow
 from leap_members.donations.models import Donation, Fund, RecurringGift, StripeCustomer, StripeEvent
@@ -227,13 +228,10 @@ def generate(members: int) -> None:
         for table in ("actions", "donation_funds", "recurring_gifts", "donations"):
             db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                     f"(SELECT max(id) FROM {table}))"))
-        db.session.commit()
-        # Autovacuum would analyse the new tables soon after; do it now so plans are the settled ones.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("ANALYZE"))
-    else:
-        db.session.execute(text("ANALYZE"))   # as `flask analyze-database` does after an import
     db.session.commit()
+    # PostgreSQL's autovacuum would analyse the new tables soon after, SQLite never: do it now,
+    # as `flask analyze-database` does, so plans are the settled ones.
+    analyze()
     _say("committed", started)
 
 

@@ -4,10 +4,10 @@ import tempfile
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import text
 from werkzeug.datastructures import MultiDict
 
 from ..core.csvsafe import csv_lines
+from ..core.database import analyze
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .audit import command_line_actor, complete_export
@@ -80,7 +80,7 @@ def _write_atomically(path: str, header: list[str], rows, total: int) -> int:
 
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            for chunk in csv_lines(header, counted(), formula_safe=True):
+            for chunk in csv_lines(header, counted(), already_safe=True):
                 file.write(chunk)
         os.replace(temporary, path)
     except BaseException:
@@ -137,12 +137,7 @@ def generate_members_command(count, seed):
 @click.command("analyze-database")
 @with_appcontext
 def analyze_database_command():
-    """Refresh the query planner's statistics (after an import or generating members).
-
-    PostgreSQL's autovacuum does this on its own; SQLite only when asked. Without them
-    SQLite may read a whole category to find a few searched names.
-    """
+    """Refresh the query planner's statistics (after an import or generating members)."""
     started = utcnow()
-    db.session.execute(text("ANALYZE"))
-    db.session.commit()
+    analyze()
     click.echo(f"Statistics refreshed in {(utcnow() - started).total_seconds():.1f} s.")

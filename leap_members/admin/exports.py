@@ -1,14 +1,13 @@
 """Member exports: whitelisted columns, rows streamed from a server-side cursor, every export recorded."""
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import chain, islice
 from typing import Any, Iterator, Sequence
 
-from sqlalchemy import String, case, cast, func, literal, select
+from sqlalchemy import String, case, cast, func, select
 
 from ..core import registry
-from ..core.csvsafe import FORMULA_TRIGGERS
-from ..core.database import reading_only
+from ..core.csvsafe import neutralised_in_sql
+from ..core.database import on_sqlite, reading_only
 from ..extensions import db
 from ..members.categories import CATEGORIES
 from ..members.models import Member
@@ -20,17 +19,6 @@ YIELD_PER = 1000  # rows fetched per round trip; memory stays flat however many 
 
 
 TEXT, NUMBER, YES_NO, TIME = "text", "number", "yes/no", "time"
-
-
-def formula_safe(text):
-    """csvsafe.neutralise done by the database: a leading quote before =, +, -, @, tab or CR; NULL as ''."""
-    return case((func.substr(text, 1, 1).in_(FORMULA_TRIGGERS), literal("'", String) + text),
-                else_=func.coalesce(text, "") if _nullable(text) else text)
-
-
-def _nullable(value) -> bool:
-    """False only for a column declared NOT NULL (an export converts millions of cells)."""
-    return getattr(getattr(value, "expression", value), "nullable", True)
 
 
 @dataclass(frozen=True)
@@ -45,18 +33,18 @@ class ExportColumn:
     # when the export is meant for people beyond staff.
     affiliation: bool = False
 
-    def cell(self, dialect: str):
+    def cell(self):
         if self.kind == NUMBER:
             return func.coalesce(cast(self.source, String), "")
         if self.kind == YES_NO:
             return case((self.source.is_(None), ""), (self.source, "yes"), else_="no")
         if self.kind == TIME:   # "YYYY-MM-DD HH:MM:SS", UTC as stored
-            text = (func.substr(self.source, 1, 19) if dialect == "sqlite"
+            text = (func.substr(self.source, 1, 19) if on_sqlite()
                     else func.to_char(self.source, "YYYY-MM-DD HH24:MI:SS"))
             return func.coalesce(text, "")
         if self.labels:   # the labels are ours and safe; only an unknown stored code needs the check
-            return case(self.labels, value=self.source, else_=formula_safe(self.source))
-        return formula_safe(self.source)
+            return case(self.labels, value=self.source, else_=neutralised_in_sql(self.source))
+        return neutralised_in_sql(self.source)
 
 
 BASE_COLUMNS = (
@@ -112,9 +100,8 @@ def choose_columns(keys: list[str]) -> list[ExportColumn]:
 def export_rows(query: DirectoryQuery, columns: list[ExportColumn], hide_private: bool) -> Iterator[Sequence[str]]:
     """The rows of an export as the cells' final, formula-safe text, fetched in batches through a
     server-side cursor. The database converts every cell: an export converts millions of them."""
-    dialect = db.session.get_bind().dialect.name
-    cells = [case((Member.affiliation_private, ""), else_=column.cell(dialect))
-             if hide_private and column.affiliation else column.cell(dialect) for column in columns]
+    cells = [case((Member.affiliation_private, ""), else_=column.cell())
+             if hide_private and column.affiliation else column.cell() for column in columns]
     statement = (select(*cells).where(*conditions(query)).order_by(*order_by(query.sort))
                  .execution_options(yield_per=YIELD_PER))
     yield from db.session.connection().execute(statement)
@@ -133,20 +120,16 @@ def start_export(query: DirectoryQuery, columns: list[ExportColumn], hide_privat
 
 def recorded_rows(event_id: int, rows: Iterator[Sequence[str]]) -> Iterator[Sequence[str]]:
     """Pass rows through in a read-only transaction; after the last one, mark the export
-    complete with the real count in a writing transaction of its own. Rows are counted a
-    batch at a time, so no Python code runs per row."""
+    complete with the real count in a writing transaction of its own."""
     reading_only(True)
-
-    def batches() -> Iterator[list[Sequence[str]]]:
-        written = 0
-        while batch := list(islice(rows, 500)):
-            written += len(batch)
-            yield batch
-        db.session.commit()  # end the long read before writing
-        reading_only(False)
-        complete_export(event_id, written)
-        db.session.commit()
-    return chain.from_iterable(batches())
+    written = 0
+    for row in rows:
+        yield row
+        written += 1
+    db.session.commit()  # end the long read before writing
+    reading_only(False)
+    complete_export(event_id, written)
+    db.session.commit()
 
 
 def export_filename(now: datetime) -> str:

@@ -32,7 +32,6 @@ _LIST_STATE = (select(_ACTIONS.c.id, _ACTIONS.c.updated_at, _ACTIONS.c.taking_pa
 @dataclass
 class ListedAction:
     action: Action
-    taking_part: int
     closing_soon: bool
     deadline_text: str
     when_text: str
@@ -46,15 +45,14 @@ class RenderedList:
     html: Markup
 
 
-def open_actions(kind: str | None, sort: str, now: datetime | None = None) -> list[ListedAction]:
-    """Published actions still taking sign-ups, filtered by type, in the chosen order."""
-    now = now or utcnow()
+def open_actions(kind: str | None, sort: str, now: datetime) -> list[ListedAction]:
+    """Published actions still taking sign-ups at ``now``, filtered by type, in the chosen order."""
     query = select(Action).where(Action.status == ActionStatus.PUBLISHED)
     if kind in ActionKind.LABELS:
         query = query.where(Action.kind == kind)
     actions = [a for a in db.session.scalars(query) if a.accepts_signups(now)]
     listed = [ListedAction(
-        action=a, taking_part=a.taking_part,
+        action=a,
         closing_soon=bool(a.signup_deadline and a.signup_deadline - now < CLOSING_SOON),
         deadline_text=format_local(a.signup_deadline, a.timezone) if a.signup_deadline else "",
         when_text=format_range(a.starts_at, a.ends_at, a.timezone) if a.is_event else "",

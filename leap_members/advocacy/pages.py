@@ -36,14 +36,14 @@ def action_page(action: Action, member: Member | None, form=None, problem: str |
         "button_form": ButtonForm(),
         "deadline_text": format_local(action.signup_deadline, action.timezone) if action.signup_deadline else "",
     }
-    counts = status_counts(action.id)
     if action.kind == ActionKind.PETITION:
         count = action.taking_part  # a petition's counted sign-ups are its signatures
         context.update(signatures=count, percent=min(100, round(100 * count / action.goal)) if action.goal else 0,
                        comments=recent_comments(action.id))
     elif action.kind == ActionKind.LETTER:
-        context.update(letters_sent=counts.get(SignupStatus.SENT, 0))
+        context.update(letters_sent=status_counts(action.id).get(SignupStatus.SENT, 0))
     elif action.kind == ActionKind.EVENT:
+        counts = status_counts(action.id)
         registered = counts.get(SignupStatus.REGISTERED, 0)
         context.update(
             registered=registered, waitlisted=counts.get(SignupStatus.WAITLISTED, 0),

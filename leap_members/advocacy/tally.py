@@ -4,8 +4,7 @@ The count is what the action list and a petition's page show: sign-ups in a stat
 counts (SignupStatus.COUNTED) by members with a confirmed e-mail. Reading it is one column
 instead of a count over every sign-up. Every flush works out how the counts change, from the
 sign-ups it adds, changes or deletes and the members whose confirmation it changes, and adds
-that to the actions' rows before the transaction commits; ``recount`` rebuilds them from the
-sign-ups (bench data, repairs).
+that to the actions' rows before the transaction commits.
 """
 from collections import Counter
 
@@ -27,17 +26,12 @@ def counted_signups():
             .group_by(ActionSignup.action_id))
 
 
-def recount(action_ids: list[int] | None = None) -> None:
-    """Set ``taking_part`` from the sign-ups themselves (every action, or those given)."""
-    counts = counted_signups()
-    actions = update(Action)
-    if action_ids is not None:
-        counts = counts.where(ActionSignup.action_id.in_(action_ids))
-        actions = actions.where(Action.id.in_(action_ids))
-    db.session.execute(actions.values(taking_part=0).execution_options(synchronize_session=False))
-    for action_id, n in db.session.execute(counts).all():
-        db.session.execute(update(Action).where(Action.id == action_id).values(taking_part=n)
-                           .execution_options(synchronize_session=False))
+def recount() -> None:
+    """Set every action's ``taking_part`` from the sign-ups themselves (bench data, repairs)."""
+    counted = counted_signups().subquery()
+    number = select(counted.c.n).where(counted.c.action_id == Action.id).scalar_subquery()
+    db.session.execute(update(Action).values(taking_part=func.coalesce(number, 0), updated_at=Action.updated_at)
+                       .execution_options(synchronize_session=False))
     db.session.expire_all()
 
 

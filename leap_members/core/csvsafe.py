@@ -5,6 +5,7 @@ from itertools import islice
 from typing import Any, Iterable, Iterator
 
 from flask import Response, stream_with_context
+from sqlalchemy import String, case, func, literal
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP's list).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -25,6 +26,18 @@ def neutralise(value: Any) -> str:
     if text.startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text
+
+
+def neutralised_in_sql(text):
+    """neutralise() done by the database, for exports that stream millions of cells: the same
+    leading quote before a formula trigger, and NULL as ''."""
+    return case((func.substr(text, 1, 1).in_(FORMULA_TRIGGERS), literal("'", String) + text),
+                else_=func.coalesce(text, "") if _nullable(text) else text)
+
+
+def _nullable(column) -> bool:
+    """False only for a column declared NOT NULL: its cells skip the coalesce()."""
+    return getattr(getattr(column, "expression", column), "nullable", True)
 
 
 def neutralise_row(row: Iterable[Any]) -> list[str]:
@@ -51,11 +64,11 @@ class _Line:
 
 
 def csv_lines(header: list[str], rows: Iterable[Iterable[Any]], bom: bool = True,
-              formula_safe: bool = False) -> Iterator[str]:
+              already_safe: bool = False) -> Iterator[str]:
     """Yield the CSV text a chunk at a time: the header first, then the rows, 500 at a time.
 
-    ``formula_safe``: the rows are text the database already made safe (admin/exports.py);
-    they are written as they come instead of through neutralise_row.
+    ``already_safe``: the rows' cells were made by neutralised_in_sql(); they are written as
+    they come instead of through neutralise_row.
     """
     line = _Line()
     writer = csv.writer(line, lineterminator="\r\n")
@@ -63,13 +76,13 @@ def csv_lines(header: list[str], rows: Iterable[Iterable[Any]], bom: bool = True
     yield (UTF8_BOM if bom else "") + line.take()
     rows = iter(rows)
     while batch := list(islice(rows, 500)):
-        writer.writerows(batch if formula_safe else map(neutralise_row, batch))
+        writer.writerows(batch if already_safe else map(neutralise_row, batch))
         yield line.take()
 
 
-def csv_response(filename: str, header: list[str], rows: Iterable[Iterable[Any]], formula_safe: bool = False):
+def csv_response(filename: str, header: list[str], rows: Iterable[Iterable[Any]], already_safe: bool = False):
     """A streamed download; ``rows`` should be a lazy iterator (e.g. a server-side cursor)."""
-    response = Response(stream_with_context(csv_lines(header, rows, formula_safe=formula_safe)), mimetype="text/csv")
+    response = Response(stream_with_context(csv_lines(header, rows, already_safe=already_safe)), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,6 +1,6 @@
 """Engine settings that make SQLite behave under concurrent workers."""
 from flask import Flask, g, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from ..extensions import db
@@ -16,6 +16,18 @@ def reading_only(on: bool = True) -> None:
     webhooks are not kept waiting behind a download. Call with False before writing again.
     """
     setattr(g, _READING_ONLY, on)
+
+
+def on_sqlite() -> bool:
+    """Whether the app's database is SQLite (for the few statements that differ)."""
+    return db.engine.dialect.name == "sqlite"
+
+
+def analyze() -> None:
+    """Refresh the query planner's statistics. PostgreSQL's autovacuum also does it on its own;
+    SQLite only when asked, and without them it may start a search from the wrong index."""
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
 
 
 def _reads_only() -> bool:

@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..core.database import on_sqlite
 from ..core.timeutil import utcnow
 from ..extensions import db
 from . import stripe_client
@@ -88,7 +89,7 @@ def _record(event: dict, source: str) -> StripeEvent | None:
     One INSERT ... ON CONFLICT DO NOTHING: a second delivery of the same event, even at the
     same moment, waits for the first one's transaction and then inserts nothing.
     """
-    insert = (postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert)
+    insert = sqlite.insert if on_sqlite() else postgresql.insert
     statement = (insert(StripeEvent).values(
         stripe_event_id=event["id"], type=str(event.get("type"))[:100], stripe_created=int(event.get("created") or 0),
         outcome=EventOutcome.DEFERRED, source=source, received_at=utcnow())

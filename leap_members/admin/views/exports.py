@@ -48,4 +48,4 @@ def export_csv():
     event_id = start_export(query, columns, form.hide_private.data, matching, where="web")
     db.session.commit()
     rows = recorded_rows(event_id, export_rows(query, columns, form.hide_private.data))
-    return csv_response(export_filename(utcnow()), [column.header for column in columns], rows, formula_safe=True)
+    return csv_response(export_filename(utcnow()), [column.header for column in columns], rows, already_safe=True)
