@@ -59,7 +59,7 @@ def test_migrations_work_in_a_schema_of_their_own_beside_an_installed_pg_trgm(em
         upgrade()
         make_member(last_name="Rivera-Lopez")
         assert db.session.scalar(select(func.count()).select_from(Member).where(search.matches("rivera"))) == 1
-        assert db.session.execute(text("SELECT schemaname FROM pg_indexes WHERE indexname = 'ix_members_last_name_trgm'")
+        assert db.session.execute(text("SELECT schemaname FROM pg_indexes WHERE indexname = 'ix_members_search_trgm'")
                                   ).scalar() == "leap"
         db.session.remove()
         db.engine.dispose()
