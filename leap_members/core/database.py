@@ -61,7 +61,6 @@ def _configure_sqlite(engine: Engine) -> None:
         # writers queue on busy_timeout instead of failing with "database is
         # locked" when a read lock cannot be upgraded. Page views (GET/HEAD) only
         # read, so they begin deferred and do not queue behind writers.
-        if _reads_only():
-            connection.exec_driver_sql("BEGIN")
-        else:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Sent to the driver directly: every request begins a transaction, and this
+        # statement needs none of SQLAlchemy's execution machinery.
+        connection.connection.driver_connection.execute("BEGIN" if _reads_only() else "BEGIN IMMEDIATE")
