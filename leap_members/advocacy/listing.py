@@ -40,7 +40,7 @@ class ListedAction:
 
 @dataclass
 class RenderedList:
-    key: tuple
+    state: tuple                     # the published actions' (id, updated_at, taking_part) it shows
     valid_until: datetime | None   # the next moment an action closes or starts closing soon
     html: Markup
 
@@ -70,14 +70,14 @@ def open_actions(kind: str | None, sort: str, now: datetime) -> list[ListedActio
 def open_actions_html(kind: str | None, sort: str) -> Markup:
     """The rendered list for this filter and order: from memory if nothing it shows has changed."""
     now = utcnow()
-    key = (kind, sort, tuple(db.session.connection().execute(_LIST_STATE).all()))
+    state = tuple(db.session.connection().execute(_LIST_STATE).all())
     lists = current_app.extensions.setdefault("advocacy_open_actions", {})
     cached = lists.get((kind, sort))
-    if cached is not None and cached.key == key and (cached.valid_until is None or now < cached.valid_until):
+    if cached is not None and cached.state == state and (cached.valid_until is None or now < cached.valid_until):
         return cached.html
     listed = open_actions(kind, sort, now)
     html = Markup(render_template("advocacy/_open_actions.html", listed=listed, kind=kind))
-    lists[(kind, sort)] = RenderedList(key, _next_boundary(listed, now), html)
+    lists[(kind, sort)] = RenderedList(state, _next_boundary(listed, now), html)
     return html
 
 

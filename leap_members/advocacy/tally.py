@@ -27,7 +27,7 @@ def counted_signups():
 
 
 def recount() -> None:
-    """Set every action's ``taking_part`` from the sign-ups themselves (bench data, repairs)."""
+    """Set every action's ``taking_part`` from the sign-ups themselves (the bench's bulk-inserted data)."""
     counted = counted_signups().subquery()
     number = select(counted.c.n).where(counted.c.action_id == Action.id).scalar_subquery()
     db.session.execute(update(Action).values(taking_part=func.coalesce(number, 0), updated_at=Action.updated_at)

@@ -1,4 +1,5 @@
-"""Engine settings that make SQLite behave under concurrent workers."""
+"""The database as the app uses it: SQLite settings for concurrent workers, the dialect test,
+planner statistics."""
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
