@@ -2,6 +2,7 @@
 
     python -m bench --members 100000                       # SQLite file in bench/out/
     python -m bench --members 100000 --database-url postgresql://postgres@127.0.0.1:5432/leap_bench
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/leap_bench python -m bench --members 100000   # the same
     python -m bench --members 100000 --scenarios export --export-1m   # also export a 1M-member data set
 """
 import argparse
@@ -12,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .context import BenchContext, app_env
-from .data import ensure_data_set
+from .data import ForeignDatabase, ensure_data_set
 from .report import Row, print_table, write_json
 from .scenarios import SCENARIOS
 from tests.support.servers import ROOT, GunicornServer
@@ -31,7 +32,9 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=10_000, help="members in the data set (10000, 100000, 1000000)")
-    parser.add_argument("--database-url", default=None, help="PostgreSQL URL; default: a SQLite file in bench/out/")
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
+                        help="the database to build the data set in and serve from (default: $DATABASE_URL, "
+                             "else a SQLite file in bench/out/); never one holding the app's own data")
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per scenario")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers for both apps")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS), help="comma-separated, from: " + ", ".join(SCENARIOS))
@@ -51,7 +54,11 @@ def main(argv=None) -> int:
         print(f"unknown scenarios: {', '.join(sorted(unknown))}", file=sys.stderr)
         return 2
 
-    data_set = ensure_data_set(database_url, args.members)
+    try:
+        data_set = ensure_data_set(database_url, args.members)
+    except ForeignDatabase as refusal:
+        print(refusal, file=sys.stderr)
+        return 2
     print(data_set.describe())
 
     with GunicornServer(app_env(database_url), workers=args.workers, app="bench.hello:app") as hello, \

@@ -1,8 +1,10 @@
 """Build the benchmark data set quickly, with bulk inserts, and keep it between runs.
 
 A marker table (bench_data_set) records the size and version of the data set a database
-holds; it is written last, so a half-built set is rebuilt. Rows left by earlier runs'
-scenarios (sign-ups, webhook charges, exports) are removed before every run.
+holds; it says "building" until the set is complete, so a half-built set is rebuilt. A database
+with members and no marker holds someone's real data: the bench refuses it rather than wipe it.
+Rows left by earlier runs' scenarios (sign-ups, webhook charges, exports) are removed before
+every run.
 """
 import random
 import sys
@@ -12,6 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import create_engine, delete, func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from leap_members import create_app
 from leap_members.admin.fake_data import fake_member_row, generate_members
@@ -31,6 +34,7 @@ from . import rows as make
 from .context import app_env, flask_command
 
 DATA_VERSION = "3"
+BUILDING = "building"   # the marker while a data set is being generated
 SEED = 20261128
 BATCH = 5000
 STAFF_EMAIL = "bench.staff@leap.example"
@@ -90,13 +94,40 @@ def bench_app(database_url: str):
                        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url)})
 
 
-def _marker() -> tuple[int, str] | None:
+class ForeignDatabase(RuntimeError):
+    """The database holds members the bench did not put there: it is never wiped."""
+
+
+def _first_row(sql: str):
+    """The first row of ``sql``, or None when there is none or its table does not exist yet."""
     try:
-        row = db.session.execute(text("SELECT members, version FROM bench_data_set")).first()
-    except Exception:  # no marker table yet
+        return db.session.execute(text(sql)).first()
+    except SQLAlchemyError:
         db.session.rollback()
         return None
+
+
+def _marker() -> tuple[int, str] | None:
+    row = _first_row("SELECT members, version FROM bench_data_set")
     return (row[0], row[1]) if row else None
+
+
+def _set_marker(members: int, version: str, seconds: float | None) -> None:
+    db.session.execute(text("CREATE TABLE IF NOT EXISTS bench_data_set "
+                            "(members INTEGER NOT NULL, version VARCHAR(20) NOT NULL, seconds FLOAT)"))
+    db.session.execute(text("DELETE FROM bench_data_set"))
+    db.session.execute(text("INSERT INTO bench_data_set VALUES (:m, :v, :s)"),
+                       {"m": members, "v": version, "s": seconds})
+    db.session.commit()
+
+
+def refuse_foreign_data(database_url: str) -> None:
+    """Stop before wiping a database with members but no benchmark data set (the app's own data)."""
+    if _marker() is None and _first_row("SELECT 1 FROM members LIMIT 1") is not None:
+        raise ForeignDatabase(
+            f"{database_url} holds members that the benchmark did not generate. The benchmark replaces "
+            "everything in the database it uses: give it one of its own (a new SQLite file or an empty "
+            "PostgreSQL database).")
 
 
 def _prepare_storage(database_url: str, members: int) -> None:
@@ -106,8 +137,12 @@ def _prepare_storage(database_url: str, members: int) -> None:
         if path.exists():
             app = bench_app(database_url)
             with app.app_context():
-                current = _marker()
-                db.engine.dispose()
+                try:
+                    refuse_foreign_data(database_url)
+                    current = _marker()
+                finally:
+                    db.session.remove()
+                    db.engine.dispose()
             if current != (members, DATA_VERSION):
                 for suffix in ("", "-wal", "-shm"):
                     Path(str(path) + suffix).unlink(missing_ok=True)
@@ -132,16 +167,14 @@ def ensure_data_set(database_url: str, members: int) -> DataSet:
                 remove_scenario_leftovers()
                 db.session.commit()
                 return DataSet(database_url, members, False, 0.0, counts())
+            refuse_foreign_data(database_url)
+            # Marked as being built first: a run stopped half-way leaves a set the next run knows as its own.
+            _set_marker(members, BUILDING, None)
             started = time.perf_counter()
             _wipe()
             generate(members)
             seconds = time.perf_counter() - started
-            db.session.execute(text("CREATE TABLE IF NOT EXISTS bench_data_set "
-                                    "(members INTEGER NOT NULL, version VARCHAR(20) NOT NULL, seconds FLOAT)"))
-            db.session.execute(text("DELETE FROM bench_data_set"))
-            db.session.execute(text("INSERT INTO bench_data_set VALUES (:m, :v, :s)"),
-                               {"m": members, "v": DATA_VERSION, "s": seconds})
-            db.session.commit()
+            _set_marker(members, DATA_VERSION, seconds)
             return DataSet(database_url, members, True, seconds, counts())
         finally:
             db.session.remove()
