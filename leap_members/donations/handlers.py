@@ -100,9 +100,11 @@ def invoice_paid(event: dict, invoice: dict, extra: dict) -> str:
         raise Ignored("an invoice with nothing charged")
     donation = find_donation(stripe_invoice_id=invoice["id"])
     if donation is None:
-        origin = origin_of(gift)
-        first = invoice.get("billing_reason") == "subscription_create" or (
-            invoice.get("billing_reason") is None and origin is not None and origin.paid_at is None)
+        reason = invoice.get("billing_reason")
+        # Only a subscription's first invoice can pay the gift made on the donate page; a renewal
+        # ("subscription_cycle", the monthly case) needs no look at it.
+        origin = origin_of(gift) if reason in ("subscription_create", None) else None
+        first = reason == "subscription_create" or (reason is None and origin is not None and origin.paid_at is None)
         if origin is not None and origin.stripe_invoice_id is None and first:
             donation = origin
             donation.stripe_invoice_id = invoice["id"]

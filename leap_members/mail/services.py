@@ -1,10 +1,13 @@
 """Queue e-mail in the outbox, inside the caller's transaction."""
 from flask import current_app, render_template
 from jinja2 import TemplateNotFound
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from .models import OutboxMessage
+
+# Built once: receipts and notices ask it for every message (a new SELECT is built and keyed each time).
+_QUEUED_WITH_KEY = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == bindparam("key"))
 
 
 def queue_email(to: str, subject: str, template: str, kind: str,
@@ -14,7 +17,7 @@ def queue_email(to: str, subject: str, template: str, kind: str,
     With a ``dedupe_key`` the message is queued at most once; a second call returns None.
     The caller commits: the message is sent only if the change that caused it is kept.
     """
-    if dedupe_key and db.session.scalar(select(OutboxMessage.id).filter_by(dedupe_key=dedupe_key)):
+    if dedupe_key and db.session.scalar(_QUEUED_WITH_KEY, {"key": dedupe_key}):
         return None
     context.setdefault("org_name", current_app.config["ORG_NAME"])
     body_text = render_template(f"email/{template}.txt", **context)
