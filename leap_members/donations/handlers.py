@@ -102,10 +102,11 @@ def invoice_paid(event: dict, invoice: dict, extra: dict) -> str:
     if donation is None:
         reason = invoice.get("billing_reason")
         # Only a subscription's first invoice can pay the gift made on the donate page; a renewal
-        # ("subscription_cycle", the monthly case) needs no look at it.
+        # ("subscription_cycle", the monthly case) needs no look at it. An invoice
+        # without a reason (localstripe sends none) pays it if it is still unpaid.
         origin = origin_of(gift) if reason in ("subscription_create", None) else None
-        first = reason == "subscription_create" or (reason is None and origin is not None and origin.paid_at is None)
-        if origin is not None and origin.stripe_invoice_id is None and first:
+        if (origin is not None and origin.stripe_invoice_id is None
+                and (reason == "subscription_create" or origin.paid_at is None)):
             donation = origin
             donation.stripe_invoice_id = invoice["id"]
         else:
