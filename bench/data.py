@@ -107,11 +107,6 @@ def _first_row(sql: str):
         return None
 
 
-def _marker() -> tuple[int, str] | None:
-    row = _first_row("SELECT members, version FROM bench_data_set")
-    return (row[0], row[1]) if row else None
-
-
 def _set_marker(members: int, version: str, seconds: float | None) -> None:
     db.session.execute(text("CREATE TABLE IF NOT EXISTS bench_data_set "
                             "(members INTEGER NOT NULL, version VARCHAR(20) NOT NULL, seconds FLOAT)"))
@@ -121,13 +116,17 @@ def _set_marker(members: int, version: str, seconds: float | None) -> None:
     db.session.commit()
 
 
-def refuse_foreign_data(database_url: str) -> None:
-    """Stop before wiping a database with members but no benchmark data set (the app's own data)."""
-    if _marker() is None and _first_row("SELECT 1 FROM members LIMIT 1") is not None:
+def own_marker(database_url: str) -> tuple[int, str] | None:
+    """The benchmark's marker (None in an empty database); refuses a database with members but no
+    marker, which holds the app's own data and must not be wiped."""
+    row = _first_row("SELECT members, version FROM bench_data_set")
+    marker = (row[0], row[1]) if row else None
+    if marker is None and _first_row("SELECT 1 FROM members LIMIT 1") is not None:
         raise ForeignDatabase(
             f"{database_url} holds members that the benchmark did not generate. The benchmark replaces "
             "everything in the database it uses: give it one of its own (a new SQLite file or an empty "
             "PostgreSQL database).")
+    return marker
 
 
 def _prepare_storage(database_url: str, members: int) -> None:
@@ -138,8 +137,7 @@ def _prepare_storage(database_url: str, members: int) -> None:
             app = bench_app(database_url)
             with app.app_context():
                 try:
-                    refuse_foreign_data(database_url)
-                    current = _marker()
+                    current = own_marker(database_url)
                 finally:
                     db.session.remove()
                     db.engine.dispose()
@@ -163,11 +161,10 @@ def ensure_data_set(database_url: str, members: int) -> DataSet:
     app = bench_app(database_url)
     with app.app_context():
         try:
-            if _marker() == (members, DATA_VERSION):
+            if own_marker(database_url) == (members, DATA_VERSION):
                 remove_scenario_leftovers()
                 db.session.commit()
                 return DataSet(database_url, members, False, 0.0, counts())
-            refuse_foreign_data(database_url)
             # Marked as being built first: a run stopped half-way leaves a set the next run knows as its own.
             _set_marker(members, BUILDING, None)
             started = time.perf_counter()

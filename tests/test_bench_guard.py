@@ -1,9 +1,12 @@
 """The benchmark builds its data set only in a database of its own: it never wipes the app's data."""
+import sqlite3
+from contextlib import closing
+
 import pytest
 from sqlalchemy import func, select
 
 from bench import __main__ as bench_main
-from bench.data import BUILDING, ForeignDatabase, bench_app, refuse_foreign_data
+from bench.data import BUILDING, ForeignDatabase, bench_app, own_marker
 from leap_members.extensions import db as the_app_db
 from leap_members.members.models import Member
 
@@ -11,37 +14,37 @@ from leap_members.members.models import Member
 def test_a_database_with_members_and_no_benchmark_marker_is_refused(db, member_factory):
     member_factory(email="real.member@example.org")
     with pytest.raises(ForeignDatabase, match="did not generate"):
-        refuse_foreign_data("the app's database")
+        own_marker("the app's database")
     assert db.session.scalar(select(func.count()).select_from(Member)) == 1
 
 
 def test_an_empty_database_may_be_used(db):
-    refuse_foreign_data("a new database")   # nothing to lose: no exception
+    assert own_marker("a new database") is None   # nothing to lose: no exception
+
+
+def sqlite_file_with_a_member(path, email: str, marker: tuple[int, str] | None = None) -> None:
+    """A SQLite file whose members table holds one member, and the benchmark's marker if given."""
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute("CREATE TABLE members (id INTEGER PRIMARY KEY, email TEXT)")
+        connection.execute("INSERT INTO members (email) VALUES (?)", (email,))
+        if marker:
+            connection.execute("CREATE TABLE bench_data_set (members INTEGER, version TEXT, seconds FLOAT)")
+            connection.execute("INSERT INTO bench_data_set VALUES (?, ?, NULL)", marker)
 
 
 def test_a_data_set_left_half_built_by_a_stopped_run_is_the_benchmarks_own(tmp_path):
-    import sqlite3
-
     path = tmp_path / "bench.db"
-    with sqlite3.connect(path) as connection:
-        connection.execute("CREATE TABLE members (id INTEGER PRIMARY KEY, email TEXT)")
-        connection.execute("INSERT INTO members (email) VALUES ('generated@example.org')")
-        connection.execute("CREATE TABLE bench_data_set (members INTEGER, version TEXT, seconds FLOAT)")
-        connection.execute("INSERT INTO bench_data_set VALUES (300, ?, NULL)", (BUILDING,))
+    sqlite_file_with_a_member(path, "generated@example.org", marker=(300, BUILDING))
     app = bench_app(f"sqlite:///{path}")
     with app.app_context():
-        refuse_foreign_data("a half-built benchmark database")   # rebuilt, not refused
+        assert own_marker("a half-built benchmark database") == (300, BUILDING)   # rebuilt, not refused
         the_app_db.session.remove()
         the_app_db.engine.dispose()
 
 
 def test_the_command_exits_with_the_reason_and_leaves_the_sqlite_file_as_it_was(tmp_path, capsys):
-    import sqlite3
-
     path = tmp_path / "leap_members.db"
-    with sqlite3.connect(path) as connection:   # an app database: members, no benchmark marker
-        connection.execute("CREATE TABLE members (id INTEGER PRIMARY KEY, email TEXT)")
-        connection.execute("INSERT INTO members (email) VALUES ('real.member@example.org')")
+    sqlite_file_with_a_member(path, "real.member@example.org")   # an app database: no benchmark marker
     code = bench_main.main(["--members", "300", "--database-url", f"sqlite:///{path}", "--out",
                             str(tmp_path / "results.json")])
     assert code == 2 and "did not generate" in capsys.readouterr().err
