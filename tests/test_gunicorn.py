@@ -7,6 +7,7 @@ import urllib.request
 from pathlib import Path
 
 from tests.conftest import DATABASE_URL
+from tests.support.servers import GunicornServer
 from tests.support.smtp import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,3 +56,12 @@ def test_gunicorn_refuses_to_start_without_a_secret_key(tmp_path):
     result = subprocess.run([BIN / "python", "-c", "import wsgi"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_the_test_and_bench_runner_starts_only_once_every_worker_has_loaded_the_app(tmp_path):
+    """The bench reads a fresh worker's memory and CPU right after start: a worker still importing
+    the app would count its import as the first request's cost."""
+    env = dict(os.environ, SLOW_START_DIR=str(tmp_path))
+    with GunicornServer(env, workers=2, app="tests.support.slow_start_app:app") as server:
+        loaded = {path.name for path in tmp_path.glob("loaded-*")}
+        assert loaded == {f"loaded-{pid}" for pid in server.worker_pids()}

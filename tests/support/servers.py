@@ -4,6 +4,7 @@ The one gunicorn runner of the project: bench/ uses it too. The server's log is 
 tests can read ("database is locked", tracebacks); /proc gives its workers' CPU and memory.
 """
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.support.gunicorn_ready import READY_DIR
 from tests.support.smtp import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,18 +63,27 @@ class GunicornServer:
 
     def start(self) -> "GunicornServer":
         self._log = open(self.log_path, "ab")
-        command = [str(BIN / "gunicorn"), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
+        self.ready_dir = Path(tempfile.mkdtemp(prefix="gunicorn-ready-"))
+        command = [str(BIN / "gunicorn"), "--config", str(ROOT / "tests" / "support" / "gunicorn_ready.py"),
+                   "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
                    "--log-level", "warning", "--timeout", str(self.request_timeout), "--graceful-timeout", "5", self.app]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=self._log, stderr=self._log)
+        env = dict(self.env, **{READY_DIR: str(self.ready_dir)})
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self._log, stderr=self._log)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 break
-            if self._answers() and len(self.worker_pids()) == self.workers:
+            if self._every_worker_ready() and self._answers():
                 return self
             time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"gunicorn did not start within 60 s:\n{self.log()[-3000:]}")
+
+    def _every_worker_ready(self, old: frozenset[int] = frozenset()) -> bool:
+        """All ``workers`` are running, none of them in ``old``, and each has loaded the app."""
+        pids = set(self.worker_pids())
+        ready = {int(path.name) for path in self.ready_dir.iterdir()}
+        return len(pids) == self.workers and not pids & old and pids <= ready
 
     def _answers(self) -> bool:
         try:
@@ -92,6 +103,7 @@ class GunicornServer:
                 self.process.kill()
                 self.process.wait()
         self._log.close()
+        shutil.rmtree(self.ready_dir, ignore_errors=True)
 
     def worker_pids(self) -> list[int]:
         try:
@@ -101,11 +113,11 @@ class GunicornServer:
         return [int(pid) for pid in children]
 
     def wait_for_new_workers(self, old: set[int], timeout: float = 30) -> None:
-        """After killing workers: wait until gunicorn has replaced every one of them."""
+        """After killing workers: wait until gunicorn has replaced every one of them and the
+        new ones have loaded the app."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            pids = set(self.worker_pids())
-            if len(pids) == self.workers and not pids & old:
+            if self._every_worker_ready(frozenset(old)):
                 return
             time.sleep(0.05)
         raise AssertionError("gunicorn did not replace the killed workers")
