@@ -4,7 +4,7 @@ A marker table (bench_data_set) records the size and version of the data set a d
 holds; it says "building" until the set is complete, so a half-built set is rebuilt. A database
 with members and no marker holds someone's real data: the bench refuses it rather than wipe it.
 Rows left by earlier runs' scenarios (sign-ups, webhook charges, exports) are removed before
-every run.
+every run, and the tables settled: analysed, and on PostgreSQL vacuumed.
 """
 import random
 import sys
@@ -164,6 +164,7 @@ def ensure_data_set(database_url: str, members: int) -> DataSet:
             if own_marker(database_url) == (members, DATA_VERSION):
                 remove_scenario_leftovers()
                 db.session.commit()
+                settle()
                 return DataSet(database_url, members, False, 0.0, counts())
             # Marked as being built first: a run stopped half-way leaves a set the next run knows as its own.
             _set_marker(members, BUILDING, None)
@@ -259,10 +260,21 @@ def generate(members: int) -> None:
             db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                     f"(SELECT max(id) FROM {table}))"))
     db.session.commit()
-    # PostgreSQL's autovacuum would analyse the new tables soon after, SQLite never: do it now,
-    # as `flask analyze-database` does, so plans are the settled ones.
-    analyze()
+    settle()
     _say("committed", started)
+
+
+def settle() -> None:
+    """Bring the tables to the state a running database keeps them in, so that no scenario pays
+    for it: planner statistics (SQLite keeps none by itself: `flask analyze-database` does
+    this), and on PostgreSQL also vacuumed, as autovacuum would do (hint bits and visibility map
+    set, the rows removed since reclaimed). Autovacuum may be off, or not yet have come round."""
+    if db.engine.dialect.name != "postgresql":
+        analyze()
+        return
+    names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f"VACUUM (ANALYZE) {names}"))
 
 
 def counts() -> dict:
