@@ -191,12 +191,10 @@ def remove_scenario_leftovers() -> None:
 
 
 def _wipe() -> None:
-    tables = [table for table in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{table.name}"' for table in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        db.session.execute(text(f"TRUNCATE {_table_names()} RESTART IDENTITY CASCADE"))
     else:
-        for table in tables:
+        for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
     db.session.commit()
 
@@ -272,9 +270,13 @@ def settle() -> None:
     if db.engine.dialect.name != "postgresql":
         analyze()
         return
-    names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f"VACUUM (ANALYZE) {names}"))
+        connection.execute(text(f"VACUUM (ANALYZE) {_table_names()}"))
+
+
+def _table_names() -> str:
+    """The app's tables, quoted and comma-separated, for PostgreSQL's TRUNCATE and VACUUM."""
+    return ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
 
 
 def counts() -> dict:

@@ -15,7 +15,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.support.gunicorn_ready import READY_DIR
+from tests.support import gunicorn_ready
 from tests.support.smtp import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,19 +64,26 @@ class GunicornServer:
     def start(self) -> "GunicornServer":
         self._log = open(self.log_path, "ab")
         self.ready_dir = Path(tempfile.mkdtemp(prefix="gunicorn-ready-"))
-        command = [str(BIN / "gunicorn"), "--config", str(ROOT / "tests" / "support" / "gunicorn_ready.py"),
+        try:
+            self._start_and_wait()
+        except BaseException:   # a failed start or a Ctrl-C leaves no gunicorn and no directory behind
+            self.stop()
+            raise
+        return self
+
+    def _start_and_wait(self) -> None:
+        command = [str(BIN / "gunicorn"), "--config", gunicorn_ready.__file__,
                    "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
                    "--log-level", "warning", "--timeout", str(self.request_timeout), "--graceful-timeout", "5", self.app]
-        env = dict(self.env, **{READY_DIR: str(self.ready_dir)})
+        env = dict(self.env, **{gunicorn_ready.READY_DIR: str(self.ready_dir)})
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self._log, stderr=self._log)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 break
             if self._every_worker_ready() and self._answers():
-                return self
+                return
             time.sleep(0.1)
-        self.stop()
         raise RuntimeError(f"gunicorn did not start within 60 s:\n{self.log()[-3000:]}")
 
     def _every_worker_ready(self, old: frozenset[int] = frozenset()) -> bool:
@@ -115,6 +122,8 @@ class GunicornServer:
     def wait_for_new_workers(self, old: set[int], timeout: float = 30) -> None:
         """After killing workers: wait until gunicorn has replaced every one of them and the
         new ones have loaded the app."""
+        for pid in old:   # a new worker may be given a dead one's pid
+            (self.ready_dir / str(pid)).unlink(missing_ok=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._every_worker_ready(frozenset(old)):
