@@ -1,17 +1,12 @@
 """wsgi.py served by gunicorn with production settings, as an operator would run it."""
 import os
 import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 from tests.conftest import DATABASE_URL
-from tests.support.servers import GunicornServer
+from tests.support.servers import BIN, ROOT, GunicornServer
 from tests.support.smtp import free_port
-
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 
 
 def production_env(tmp_path) -> dict:

@@ -86,7 +86,7 @@ class GunicornServer:
             time.sleep(0.1)
         raise RuntimeError(f"gunicorn did not start within 60 s:\n{self.log()[-3000:]}")
 
-    def _every_worker_ready(self, old: frozenset[int] = frozenset()) -> bool:
+    def _every_worker_ready(self, old: set[int] | frozenset[int] = frozenset()) -> bool:
         """All ``workers`` are running, none of them in ``old``, and each has loaded the app."""
         pids = set(self.worker_pids())
         ready = {int(path.name) for path in self.ready_dir.iterdir()}
@@ -126,7 +126,7 @@ class GunicornServer:
             (self.ready_dir / str(pid)).unlink(missing_ok=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self._every_worker_ready(frozenset(old)):
+            if self._every_worker_ready(old):
                 return
             time.sleep(0.05)
         raise AssertionError("gunicorn did not replace the killed workers")
