@@ -1,12 +1,13 @@
-"""Member exports: whitelisted columns, rows streamed from a server-side cursor, every export recorded."""
+"""Member exports: whitelisted columns, rows streamed from a server-side cursor (on PostgreSQL,
+CSV written by the database itself), every export recorded."""
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterator, Sequence
+from typing import Any, Generator, Iterator, Sequence
 
-from sqlalchemy import String, case, cast, func, select
+from sqlalchemy import Select, String, case, cast, func, select
 
 from ..core import registry
-from ..core.csvsafe import neutralised_in_sql
+from ..core.csvsafe import WrittenCsv, database_csv, neutralised_in_sql
 from ..core.database import on_sqlite, reading_only
 from ..extensions import db
 from ..members.categories import CATEGORIES
@@ -97,13 +98,17 @@ def choose_columns(keys: list[str]) -> list[ExportColumn]:
     return [column for key, column in columns.items() if key in wanted]
 
 
-def export_rows(query: DirectoryQuery, columns: list[ExportColumn], hide_private: bool) -> Iterator[Sequence[str]]:
-    """The rows of an export as the cells' final, formula-safe text, fetched in batches through a
-    server-side cursor. The database converts every cell: an export converts millions of them."""
+def export_statement(query: DirectoryQuery, columns: list[ExportColumn], hide_private: bool) -> Select:
+    """The export's rows as the cells' final, formula-safe text: the database converts every cell,
+    since an export converts millions of them."""
     cells = [case((Member.affiliation_private, ""), else_=column.cell())
              if hide_private and column.affiliation else column.cell() for column in columns]
-    statement = (select(*cells).where(*conditions(query)).order_by(*order_by(query.sort))
-                 .execution_options(yield_per=YIELD_PER))
+    return select(*cells).where(*conditions(query)).order_by(*order_by(query.sort))
+
+
+def export_rows(query: DirectoryQuery, columns: list[ExportColumn], hide_private: bool) -> Iterator[Sequence[str]]:
+    """The rows of an export, fetched in batches through a server-side cursor."""
+    statement = export_statement(query, columns, hide_private).execution_options(yield_per=YIELD_PER)
     yield from db.session.connection().execute(statement)
 
 
@@ -118,7 +123,19 @@ def start_export(query: DirectoryQuery, columns: list[ExportColumn], hide_privat
     return event.id
 
 
-def recorded_rows(event_id: int, rows: Iterator[Sequence[str]]) -> Iterator[Sequence[str]]:
+def recorded_export(event_id: int, query: DirectoryQuery, columns: list[ExportColumn],
+                    hide_private: bool) -> Iterator[Sequence[str]] | WrittenCsv:
+    """What an export streams after its header, marked complete with the real count after the last row.
+
+    On PostgreSQL the database writes the CSV itself (COPY): no Python runs per row, which halves the
+    time of a large export. Elsewhere the rows go to csv.writer.
+    """
+    if on_sqlite():
+        return _recorded_rows(event_id, export_rows(query, columns, hide_private))
+    return WrittenCsv(_recorded_copy(event_id, export_statement(query, columns, hide_private)))
+
+
+def _recorded_rows(event_id: int, rows: Iterator[Sequence[str]]) -> Iterator[Sequence[str]]:
     """Pass rows through in a read-only transaction; after the last one, mark the export
     complete with the real count in a writing transaction of its own."""
     reading_only(True)
@@ -126,6 +143,16 @@ def recorded_rows(event_id: int, rows: Iterator[Sequence[str]]) -> Iterator[Sequ
     for row in rows:
         yield row
         written += 1
+    _complete(event_id, written)
+
+
+def _recorded_copy(event_id: int, statement: Select) -> Generator[bytes, None, None]:
+    reading_only(True)
+    written = yield from database_csv(statement)
+    _complete(event_id, written)
+
+
+def _complete(event_id: int, written: int) -> None:
     db.session.commit()  # end the long read before writing
     reading_only(False)
     complete_export(event_id, written)

@@ -1,11 +1,14 @@
 """The one CSV writer: formula-safe cells, UTF-8 with a BOM for Excel, streamed row by row."""
 import csv
 import io
+from dataclasses import dataclass
 from itertools import islice
-from typing import Any, Iterable, Iterator
+from typing import Any, Generator, Iterable, Iterator
 
 from flask import Response, stream_with_context
-from sqlalchemy import String, case, func, literal
+from sqlalchemy import Select, String, case, func, literal
+
+from ..extensions import db
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP's list).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -63,24 +66,62 @@ class _Line:
         return value
 
 
-def csv_lines(header: list[str], rows: Iterable[Iterable[Any]], bom: bool = True,
-              already_safe: bool = False) -> Iterator[str]:
+@dataclass
+class WrittenCsv:
+    """Rows the database has already written as CSV, in blocks of bytes (see database_csv)."""
+    blocks: Iterable[bytes]
+    newline: str = "\n"   # PostgreSQL ends its CSV lines with a bare newline
+
+
+def database_csv(statement: Select, block_size: int = 64 * 1024) -> Generator[bytes, None, int]:
+    """The rows of ``statement`` as CSV written by PostgreSQL itself (COPY (SELECT ...) TO STDOUT),
+    in blocks of about ``block_size`` bytes; returns the number of rows once the last is out.
+
+    For exports of many rows: no Python runs per row or cell, so every cell must already be its
+    final, formula-safe text (neutralised_in_sql). An empty cell is written empty, as csv.writer
+    writes it (COPY would quote an empty string to tell it from NULL).
+    """
+    statement = statement.with_only_columns(*(func.nullif(column, "") for column in statement.selected_columns))
+    compiled = statement.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
+    block, size = [], 0
+    with db.session.connection().connection.driver_connection.cursor() as cursor:
+        # The driver binds the parameters into the statement (COPY takes no server-side parameters).
+        with cursor.copy(f"COPY ({compiled}) TO STDOUT (FORMAT csv)", compiled.params) as copy:
+            for line in copy:
+                block.append(bytes(line))
+                size += len(line)
+                if size >= block_size:
+                    yield b"".join(block)
+                    block, size = [], 0
+        if block:
+            yield b"".join(block)
+        return cursor.rowcount
+
+
+def csv_lines(header: list[str], rows: Iterable[Iterable[Any]] | WrittenCsv, bom: bool = True,
+              already_safe: bool = False) -> Iterator[str | bytes]:
     """Yield the CSV text a chunk at a time: the header first, then the rows, 500 at a time.
 
     ``already_safe``: the rows' cells were made by neutralised_in_sql(); they are written as
-    they come instead of through neutralise_row.
+    they come instead of through neutralise_row. ``rows`` may also be CSV the database wrote
+    (WrittenCsv): its blocks follow the header as they are, and the header ends its line the same way.
     """
     line = _Line()
-    writer = csv.writer(line, lineterminator="\r\n")
+    written = rows if isinstance(rows, WrittenCsv) else None
+    writer = csv.writer(line, lineterminator=written.newline if written else "\r\n")
     writer.writerow(neutralise_row(header))
     yield (UTF8_BOM if bom else "") + line.take()
+    if written:
+        yield from written.blocks
+        return
     rows = iter(rows)
     while batch := list(islice(rows, 500)):
         writer.writerows(batch if already_safe else map(neutralise_row, batch))
         yield line.take()
 
 
-def csv_response(filename: str, header: list[str], rows: Iterable[Iterable[Any]], already_safe: bool = False):
+def csv_response(filename: str, header: list[str], rows: Iterable[Iterable[Any]] | WrittenCsv,
+                 already_safe: bool = False):
     """A streamed download; ``rows`` should be a lazy iterator (e.g. a server-side cursor)."""
     response = Response(stream_with_context(csv_lines(header, rows, already_safe=already_safe)), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -111,6 +111,22 @@ def test_an_export_cut_off_midway_stays_marked_not_finished(staff_client, awkwar
     assert not event.completed
 
 
+def test_an_export_cut_off_mid_stream_stays_unfinished_and_the_next_one_is_whole(staff_client, db):
+    generate_members(1500, seed=4)
+    db.session.commit()
+    response = export(staff_client)
+    chunks = iter(response.response)
+    next(chunks), next(chunks)  # the header and the first rows reached the browser
+    response.close()  # then it went away
+    cut_off = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export"))
+    db.session.refresh(cut_off)
+    assert not cut_off.completed and cut_off.row_count == 0
+
+    rows = read_csv(export(staff_client).get_data())
+    whole = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export", AuditEvent.id != cut_off.id))
+    assert whole.completed and whole.row_count == len(rows) - 1 >= 1500
+
+
 def test_exporting_when_nothing_matches_makes_no_file_and_says_so(staff_client, awkward, db):
     response = export(staff_client, state="WY")
     assert response.status_code == 200 and response.mimetype == "text/html"

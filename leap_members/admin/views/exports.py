@@ -8,7 +8,7 @@ from ...extensions import db
 from .. import bp
 from ..directory import count_matching
 from ..exports import (DEFAULT_COLUMNS, BadColumns, available_columns, choose_columns, export_filename,
-                       export_rows, recorded_rows, start_export)
+                       recorded_export, start_export)
 from ..forms import ExportForm
 from . import read_query
 
@@ -47,5 +47,5 @@ def export_csv():
         return render_template("admin/export.html", form=form, query=query, matching=0, nothing=True), 200
     event_id = start_export(query, columns, form.hide_private.data, matching, where="web")
     db.session.commit()
-    rows = recorded_rows(event_id, export_rows(query, columns, form.hide_private.data))
+    rows = recorded_export(event_id, query, columns, form.hide_private.data)
     return csv_response(export_filename(utcnow()), [column.header for column in columns], rows, already_safe=True)
