@@ -75,27 +75,35 @@ class WrittenCsv:
 
 def database_csv(statement: Select, block_size: int = 64 * 1024) -> Generator[bytes, None, int]:
     """The rows of ``statement`` as CSV written by PostgreSQL itself (COPY (SELECT ...) TO STDOUT),
-    in blocks of about ``block_size`` bytes; returns the number of rows once the last is out.
+    UTF-8, in blocks of about ``block_size`` bytes; returns the number of rows once the last is out.
 
     For exports of many rows: no Python runs per row or cell, so every cell must already be its
-    final, formula-safe text (neutralised_in_sql). An empty cell is written empty, as csv.writer
-    writes it (COPY would quote an empty string to tell it from NULL).
+    final, formula-safe text (neutralised_in_sql). Cells come out as csv.writer writes them: COPY
+    quotes an empty string (to tell it from NULL), so with several columns an empty cell is sent as
+    NULL and written empty; a single column keeps the quotes, or an empty row would be a blank line.
     """
-    statement = statement.with_only_columns(*(func.nullif(column, "") for column in statement.selected_columns))
+    if len(statement.selected_columns) > 1:
+        statement = statement.with_only_columns(*(func.nullif(column, "") for column in statement.selected_columns))
     compiled = statement.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
     block, size = [], 0
-    with db.session.connection().connection.driver_connection.cursor() as cursor:
-        # The driver binds the parameters into the statement (COPY takes no server-side parameters).
-        with cursor.copy(f"COPY ({compiled}) TO STDOUT (FORMAT csv)", compiled.params) as copy:
-            for line in copy:
-                block.append(bytes(line))
-                size += len(line)
-                if size >= block_size:
-                    yield b"".join(block)
-                    block, size = [], 0
-        if block:
-            yield b"".join(block)
-        return cursor.rowcount
+    try:
+        with db.session.connection().connection.driver_connection.cursor() as cursor:
+            # The driver binds the parameters into the statement (COPY takes no server-side parameters).
+            with cursor.copy(f"COPY ({compiled}) TO STDOUT (FORMAT csv, ENCODING 'UTF8')", compiled.params) as copy:
+                for line in copy:
+                    block.append(bytes(line))
+                    size += len(line)
+                    if size >= block_size:
+                        yield b"".join(block)
+                        block, size = [], 0
+            if block:
+                yield b"".join(block)
+            return cursor.rowcount
+    except GeneratorExit:
+        # Stopped part-way (the browser went away): the driver cancels the COPY, which aborts the
+        # transaction; roll it back so the session can be used again.
+        db.session.rollback()
+        raise
 
 
 def csv_lines(header: list[str], rows: Iterable[Iterable[Any]] | WrittenCsv, bom: bool = True,

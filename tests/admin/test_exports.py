@@ -3,16 +3,18 @@ import os
 import tracemalloc
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, literal, select
 
 from leap_members.admin.exports import BASE_COLUMNS, export_rows, choose_columns
 from leap_members.admin.filters import DirectoryQuery
 from leap_members.admin.fake_data import generate_members
 from leap_members.admin.filters import STATUS_LABELS, VERIFICATION_LABELS
 from leap_members.admin.models import AuditEvent
-from leap_members.core.csvsafe import FORMULA_TRIGGERS, neutralise
+from leap_members.core.csvsafe import FORMULA_TRIGGERS, database_csv, neutralise
 from leap_members.members.categories import CATEGORIES, category_label
 from leap_members.members.models import Member
+
+from tests.conftest import DATABASE_URL
 
 from .conftest import read_csv
 
@@ -125,6 +127,22 @@ def test_an_export_cut_off_mid_stream_stays_unfinished_and_the_next_one_is_whole
     rows = read_csv(export(staff_client).get_data())
     whole = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export", AuditEvent.id != cut_off.id))
     assert whole.completed and whole.row_count == len(rows) - 1 >= 1500
+
+
+@pytest.mark.skipif(not DATABASE_URL.startswith("postgres"), reason="COPY is PostgreSQL's")
+def test_a_copy_stopped_part_way_leaves_the_session_usable(db):
+    twenty_megabytes = select(func.repeat("x", 1000)).select_from(func.generate_series(1, 20000))
+    blocks = database_csv(twenty_megabytes)
+    assert len(next(blocks)) >= 64 * 1024  # the first block is out; PostgreSQL is still sending
+    blocks.close()  # the browser went away
+    assert db.session.scalar(select(literal(1))) == 1
+
+
+def test_a_one_column_export_has_a_line_for_every_member_even_with_an_empty_cell(staff_client, awkward):
+    rows = read_csv(export(staff_client, columns=["phone"], state="NY").get_data())
+    assert rows[0] == ["Phone"]
+    assert sorted(rows[1:]) == sorted([neutralise(member.phone)] for member in awkward)
+    assert [""] in rows[1:]
 
 
 def test_exporting_when_nothing_matches_makes_no_file_and_says_so(staff_client, awkward, db):
