@@ -22,7 +22,7 @@ from leap_members.admin.models import AuditEvent
 from leap_members.advocacy import tally
 from leap_members.advocacy.models import Action, ActionSignup, ActionTarget
 from leap_members.config import normalise_database_url
-from leap_members.core.database import analyze
+from leap_members.core.database import analyze, on_sqlite
 from leap_members.core.passwords import hash_password
 from leap_members.core.timeutil import utcnow
 from leap_members.donations.models import Donation, Fund, RecurringGift, StripeCustomer, StripeEvent
@@ -192,11 +192,11 @@ def remove_scenario_leftovers() -> None:
 
 
 def _wipe() -> None:
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text(f"TRUNCATE {_table_names()} RESTART IDENTITY CASCADE"))
-    else:
+    if on_sqlite():
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
+    else:
+        db.session.execute(text(f"TRUNCATE {_table_names()} RESTART IDENTITY CASCADE"))
     db.session.commit()
 
 
@@ -269,7 +269,7 @@ def settle(built: bool) -> None:
     off, or not yet have come round. SQLite keeps no planner statistics by itself: ANALYZE after a
     build, as `flask analyze-database` does (a clean-up's few hundred rows leave them current, and
     ANALYZE of 1M members takes 25 s)."""
-    if db.engine.dialect.name == "postgresql":
+    if not on_sqlite():
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text(f"VACUUM (ANALYZE) {_table_names()}"))
     elif built:

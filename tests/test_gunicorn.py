@@ -5,16 +5,14 @@ import time
 import urllib.request
 
 from tests.conftest import DATABASE_URL
+from tests.support import servers
 from tests.support.servers import BIN, ROOT, GunicornServer
 from tests.support.smtp import free_port
 
 
 def production_env(tmp_path) -> dict:
-    env = dict(os.environ, APP_ENV="production", SECRET_KEY="s" * 64, INSTANCE_PATH=str(tmp_path),
-               FLASK_APP="wsgi")
-    env["DATABASE_URL"] = (f"sqlite:///{tmp_path}/prod.db" if DATABASE_URL.startswith("sqlite")
-                           else DATABASE_URL)
-    return env
+    url = f"sqlite:///{tmp_path}/prod.db" if DATABASE_URL.startswith("sqlite") else DATABASE_URL
+    return servers.production_env(url, str(tmp_path))
 
 
 def fetch(url: str, attempts: int = 100):

@@ -3,7 +3,7 @@ import csv
 import io
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, Generator, Iterable, Iterator
+from typing import Any, ClassVar, Generator, Iterable, Iterator
 
 from flask import Response, stream_with_context
 from sqlalchemy import Select, String, case, func, literal
@@ -70,7 +70,7 @@ class _Line:
 class WrittenCsv:
     """Rows the database has already written as CSV, in blocks of bytes (see database_csv)."""
     blocks: Iterable[bytes]
-    newline: str = "\n"   # PostgreSQL ends its CSV lines with a bare newline
+    newline: ClassVar[str] = "\n"   # PostgreSQL ends its CSV lines with a bare newline
 
 
 def database_csv(statement: Select, block_size: int = 64 * 1024) -> Generator[bytes, None, int]:
@@ -91,7 +91,7 @@ def database_csv(statement: Select, block_size: int = 64 * 1024) -> Generator[by
             # The driver binds the parameters into the statement (COPY takes no server-side parameters).
             with cursor.copy(f"COPY ({compiled}) TO STDOUT (FORMAT csv, ENCODING 'UTF8')", compiled.params) as copy:
                 for line in copy:
-                    block.append(bytes(line))
+                    block.append(line)   # the driver's own copy of the line: joined, never kept
                     size += len(line)
                     if size >= block_size:
                         yield b"".join(block)

@@ -68,7 +68,8 @@ def count_queries(app):
 
 
 def read_csv(data: bytes) -> list[list[str]]:
-    """Parse an exported file as a spreadsheet would: UTF-8 with a BOM, CRLF rows (LF in the member export on PostgreSQL)."""
+    """Parse an exported file as a spreadsheet would: UTF-8 with a BOM, CRLF rows (LF in the
+    member export on PostgreSQL)."""
     text = data.decode("utf-8")
     assert text.startswith("\ufeff"), "the export must start with a UTF-8 BOM so Excel reads it as UTF-8"
     return list(csv.reader(io.StringIO(text[1:], newline="")))
