@@ -17,6 +17,16 @@ class Row:
     notes: dict = field(default_factory=dict)
     key: str = ""   # the scenario (command-line name) the row belongs to
 
+    def check(self, measure: str, value: float, limit: float, at_most: bool = False) -> bool:
+        """Whether ``value`` meets ``limit`` (a floor, or with ``at_most`` a ceiling); when it does not,
+        the row's "missed by" note says by how much."""
+        met = value <= limit if at_most else value >= limit
+        if not met:
+            miss = (f"{measure} {value:.3g}, {(value - limit) / limit:.0%} over the limit of {limit:g}" if at_most
+                    else f"{measure} {value:.3g}, {(limit - value) / limit:.0%} short of {limit:g}")
+            self.notes["missed by"] = "; ".join(filter(None, (self.notes.get("missed by"), miss)))
+        return met
+
 
 def _fmt(value, width: int, decimals: int) -> str:
     return f"{'—':>{width}}" if value is None else f"{value:{width}.{decimals}f}"
