@@ -54,8 +54,8 @@ def app_env(database_url: str) -> dict:
     return env
 
 
-def flask_command(database_url: str, *args: str) -> str:
-    result = subprocess.run([str(BIN / "flask"), *args], cwd=ROOT, env=app_env(database_url),
+def flask_command(database_url: str, *args: str, **extra_env: str) -> str:
+    result = subprocess.run([str(BIN / "flask"), *args], cwd=ROOT, env={**app_env(database_url), **extra_env},
                             capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stderr[-3000:]}")

@@ -5,7 +5,7 @@ dofile(os.getenv("WRK_LUA_DIR") .. "/common.lua")
 
 function init(args)
   bad = 0
-  not_applied = 0
+  not_stored = 0
   sent = 0
   exhausted = 0
   local text = read_args()
@@ -37,10 +37,10 @@ end
 
 function response(status, headers, body)
   if status ~= 200 then bad = bad + 1 end
-  if not string.find(body, '"outcome":"applied"', 1, true) then not_applied = not_applied + 1 end
+  if not string.find(body, '"outcome":"queued"', 1, true) then not_stored = not_stored + 1 end
 end
 
 function done(summary, latency, requests)
-  report(summary, latency, {{"not_applied", total("not_applied")}, {"sent", total("sent")},
+  report(summary, latency, {{"not_stored", total("not_stored")}, {"sent", total("sent")},
                             {"exhausted", total("exhausted")}})
 end

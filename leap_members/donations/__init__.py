@@ -8,11 +8,12 @@ from . import contributions  # noqa: E402,F401  (registers timeline, merge, flag
 
 
 def init_app(app: Flask) -> None:
-    from .cli import reconcile_stripe_command, send_annual_statements_command
+    from .cli import apply_stripe_events_command, reconcile_stripe_command, send_annual_statements_command
     from .customers import connect_signals
     from .settings import init_settings
 
     init_settings(app)
     connect_signals()
+    app.cli.add_command(apply_stripe_events_command)
     app.cli.add_command(send_annual_statements_command)
     app.cli.add_command(reconcile_stripe_command)

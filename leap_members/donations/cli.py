@@ -1,4 +1,5 @@
-"""CLI: `flask send-annual-statements --year Y` and `flask reconcile-stripe --since T`."""
+"""CLI: `flask apply-stripe-events [--loop]`, `flask send-annual-statements --year Y`, `flask reconcile-stripe --since T`."""
+import time
 from collections import Counter
 from datetime import datetime, timezone
 
@@ -11,9 +12,43 @@ from ..extensions import db
 from ..mail.services import queue_email
 from . import stripe_client
 from .customers import push_pending_emails
-from .events import DUPLICATE, deferred_count, prepare, process_event, retry_deferred
+from .event_queue import FAILED, RELEASED, apply_queued, waiting
+from .events import DUPLICATE, prepare, process_event, retry_deferred
 from .history import statements_for_year
 from .receipts import org_facts
+
+
+@click.command("apply-stripe-events")
+@click.option("--loop", is_flag=True, help="Keep running, polling for events the webhook stored.")
+@click.option("--interval", default=1.0, show_default=True, help="Seconds between polls with --loop.")
+@with_appcontext
+def apply_stripe_events_command(loop: bool, interval: float) -> None:
+    """Apply the Stripe events the webhook has stored, oldest first (the event worker)."""
+    if not current_app.config.get("SERVER_NAME"):
+        raise click.ClickException("Set SERVER_NAME to the site's public host name: the receipts this worker "
+                                   "e-mails link back to the site.")
+    while True:
+        try:
+            counts = apply_queued()
+            left = waiting()
+        except SQLAlchemyError as exc:
+            db.session.rollback()
+            click.echo(f"The database is unavailable; nothing applied: {exc}", err=True)
+            if not loop:
+                raise SystemExit(1) from exc
+            time.sleep(interval)
+            continue
+        if counts or not loop:
+            click.echo(f"{counts['applied']} applied, {counts['ignored']} ignored, {counts['deferred']} deferred, "
+                       f"{counts[DUPLICATE]} already applied, {counts[FAILED]} failed (tried again later), "
+                       f"{counts[RELEASED]} waiting events applied; now {left['queued']} queued "
+                       f"({left['postponed']} held back: after a failure, or taken by another worker) and "
+                       f"{left['deferred']} deferred.")
+        if not loop:
+            if counts[FAILED]:
+                raise SystemExit(1)
+            return
+        time.sleep(interval)
 
 
 @click.command("send-annual-statements")
@@ -81,7 +116,7 @@ def reconcile_stripe_command(since: str) -> None:
                f"{outcomes[DUPLICATE]} already recorded, {outcomes['ignored']} ignored, "
                f"{outcomes['deferred']} had to wait for a gift we did not know yet, {outcomes['failed']} failed; "
                f"{outcomes['applied after waiting']} waiting events applied; "
-               f"{deferred_count()} events still waiting for a gift we do not know. E-mail changes pushed to Stripe: {pushed}"
+               f"{waiting()['deferred']} events still waiting for a gift we do not know. E-mail changes pushed to Stripe: {pushed}"
                + (f", {failed} failed" if failed else "") + ".")
     if outcomes["failed"]:
         raise SystemExit(1)

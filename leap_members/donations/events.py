@@ -1,8 +1,9 @@
-"""Applying Stripe events exactly once: each event id is stored with the change it caused.
+"""Applying Stripe events exactly once: each event id is stored once, and marked with the change it caused.
 
-The webhook and the reconciliation command both go through process_event, so an event
-seen by both is applied once. Events about a gift not recorded yet are kept (deferred)
-and applied as soon as a later event records that gift.
+The webhook stores each event as it arrives (receive: queued) and the event worker applies it
+(event_queue.py); the reconciliation command applies what Stripe lists. Both go through
+process_event, so an event seen by both is applied once. Events about a gift not recorded yet
+are kept (deferred) and applied as soon as a later event records that gift.
 """
 import json
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from .models import EventOutcome, StripeEvent
 from .stripe_shapes import invoice_payment_ids, metadata_donation_id, object_id
 
 DUPLICATE = "duplicate"
+# Stored but not applied yet: a later delivery, the worker or reconciliation may still apply them.
+WAITING = (EventOutcome.QUEUED, EventOutcome.DEFERRED)
 # Stripe redelivers for three days; waiting events older than that are retried only by reconciliation.
 DEFERRED_WINDOW = timedelta(days=3)
 
@@ -59,18 +62,37 @@ def _apply(event: dict, extra: dict) -> tuple[str, str]:
     return EventOutcome.APPLIED, note
 
 
+def receive(event: dict, body: str) -> bool:
+    """Store a verified event for the event worker; False if an event with its id was stored before.
+
+    The body goes in as Stripe signed it, wrapped as {"event": ...}, so nothing is parsed or
+    serialised again on the way in.
+    """
+    statement = _insert(event, "webhook", EventOutcome.QUEUED, payload='{"event":' + body + "}")
+    return db.session.execute(statement.returning(StripeEvent.id)).first() is not None
+
+
 def process_event(event: dict, source: str = "webhook", extra: dict | None = None) -> Result:
     """Apply one event unless already applied. The caller commits.
 
-    Raises whatever the database raises, so the caller can answer 5xx and Stripe retries.
+    Raises whatever the database raises, so the caller can roll back and try again later.
     """
-    extra = extra or {}
     row = _record(event, source)
-    if row is None:
-        row = db.session.scalar(select(StripeEvent).where(StripeEvent.stripe_event_id == event["id"])
-                                .with_for_update())
-        if row.outcome != EventOutcome.DEFERRED:
-            return Result(DUPLICATE, f"already {row.outcome}")
+    return apply_received(event, extra) if row is None else _apply_to(row, event, extra or {})
+
+
+def apply_received(event: dict, extra: dict | None = None) -> Result:
+    """Apply an event whose id is stored already (queued, or deferred), unless it has been applied.
+
+    The row is locked first: a second worker applying the same event waits, then finds it done.
+    """
+    row = db.session.scalar(select(StripeEvent).where(StripeEvent.stripe_event_id == event["id"]).with_for_update())
+    if row.outcome not in WAITING:
+        return Result(DUPLICATE, f"already {row.outcome}")
+    return _apply_to(row, event, extra or {})
+
+
+def _apply_to(row: StripeEvent, event: dict, extra: dict) -> Result:
     try:
         outcome, note = _apply(event, extra)
     except NotReady as exc:
@@ -83,22 +105,24 @@ def process_event(event: dict, source: str = "webhook", extra: dict | None = Non
     return Result(outcome, note, [(waiting.stripe_event_id, waiting.type, text) for waiting, text in released])
 
 
-def _record(event: dict, source: str) -> StripeEvent | None:
-    """Store a new event id (as waiting until applied); None if the id is stored already.
-
-    One INSERT ... ON CONFLICT DO NOTHING: a second delivery of the same event, even at the
-    same moment, waits for the first one's transaction and then inserts nothing.
-    """
+def _insert(event: dict, source: str, outcome: str, payload: str | None = None):
+    """INSERT ... ON CONFLICT DO NOTHING of an event id: a second delivery of the same event,
+    even at the same moment, waits for the first one's transaction and then inserts nothing."""
     insert = sqlite.insert if on_sqlite() else postgresql.insert
-    statement = (insert(StripeEvent).values(
+    return (insert(StripeEvent).values(
         stripe_event_id=event["id"], type=str(event.get("type"))[:100], stripe_created=int(event.get("created") or 0),
-        outcome=EventOutcome.DEFERRED, source=source, received_at=utcnow())
-        .on_conflict_do_nothing(index_elements=[StripeEvent.stripe_event_id]).returning(StripeEvent))
-    return db.session.scalars(statement).first()
+        outcome=outcome, source=source, received_at=utcnow(), payload=payload)
+        .on_conflict_do_nothing(index_elements=[StripeEvent.stripe_event_id]))
+
+
+def _record(event: dict, source: str) -> StripeEvent | None:
+    """Store a new event id (as waiting until applied); None if the id is stored already."""
+    return db.session.scalars(_insert(event, source, EventOutcome.DEFERRED).returning(StripeEvent)).first()
 
 
 def _settle(row: StripeEvent, outcome: str, note: str) -> None:
     row.outcome, row.note, row.payload, row.applied_at = outcome, (note or "")[:500], None, utcnow()
+    row.retry_at = None
     db.session.flush()
 
 
@@ -125,6 +149,3 @@ def retry_deferred(everything: bool = False) -> list[tuple[StripeEvent, str]]:
         if not progress:
             return applied
 
-
-def deferred_count() -> int:
-    return len(db.session.scalars(select(StripeEvent.id).where(StripeEvent.outcome == EventOutcome.DEFERRED)).all())

@@ -235,13 +235,14 @@ class StripeCustomer(db.Model):
 
 
 class EventOutcome:
+    QUEUED = "queued"            # received and stored by the webhook; the event worker applies it
     APPLIED = "applied"
     IGNORED = "ignored"          # a type we do not act on, or about something that is not ours
     DEFERRED = "deferred"        # about a gift we have not heard of yet; retried as others arrive
 
 
 class StripeEvent(db.Model):
-    """Every Stripe event id, stored once, in the same transaction as what it changed."""
+    """Every Stripe event id, stored once: on arrival (queued) or with the change it caused."""
     __tablename__ = "stripe_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -250,8 +251,11 @@ class StripeEvent(db.Model):
     stripe_created: Mapped[int]
     outcome: Mapped[str] = mapped_column(String(10), index=True)
     note: Mapped[str | None] = mapped_column(String(500))
-    # Kept only while the event waits (deferred), so it can be applied later.
+    # {"event": ..., "extra": ...}, kept only while the event waits (queued or deferred).
     payload: Mapped[str | None] = mapped_column(Text)
+    # Failed tries of the event worker, and when it tries again (back-off).
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    retry_at: Mapped[datetime | None]
     source: Mapped[str] = mapped_column(String(12), default="webhook")   # webhook or reconcile
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     applied_at: Mapped[datetime | None]

@@ -1,11 +1,16 @@
-"""POST /stripe/webhook: Stripe's signed events, applied once each, whatever their order."""
+"""POST /stripe/webhook: Stripe's signed events, stored once each for the event worker to apply.
+
+A 200 means the event is safely stored (or was before); the worker (event_queue.py) applies it
+within seconds. Only a refused signature (400) or a database failure (503) makes Stripe retry.
+"""
 import stripe
 from flask import current_app, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import csrf, db
 from . import bp
-from .events import prepare, process_event
+from .events import DUPLICATE, receive
+from .models import EventOutcome
 from .stripe_client import verify_webhook
 
 
@@ -22,16 +27,15 @@ def stripe_webhook():
         return jsonify(error="not a JSON event"), 400
     if not isinstance(event, dict) or not event.get("id") or not isinstance(event.get("data"), dict):
         return jsonify(error="not a Stripe event"), 400
-    extra = prepare(event)
     try:
-        result = process_event(event, source="webhook", extra=extra)
+        fresh = receive(event, payload.decode("utf-8"))
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
-        current_app.logger.exception("Database error while applying Stripe event %s", event["id"])
-        # Not recorded: a 5xx makes Stripe deliver the event again later.
+        current_app.logger.exception("Database error while storing Stripe event %s", event["id"])
+        # Not stored: a 5xx makes Stripe deliver the event again later.
         return jsonify(error="temporarily unable to record this event"), 503
-    return jsonify(received=True, outcome=result.outcome, note=result.note), 200
+    return jsonify(received=True, outcome=EventOutcome.QUEUED if fresh else DUPLICATE), 200
 
 
 stripe_webhook.accepts_json = True   # the only view that takes a JSON body (core/requests.py)

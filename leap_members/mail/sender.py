@@ -7,7 +7,7 @@ from email.utils import make_msgid
 from flask import current_app
 from sqlalchemy import select
 
-from ..core.timeutil import utcnow
+from ..core.timeutil import backoff, utcnow
 from ..extensions import db
 from .models import OutboxMessage
 
@@ -99,6 +99,4 @@ def _record_failure(message: OutboxMessage, error: str, max_attempts: int) -> No
     if message.attempts >= max_attempts:
         message.failed_at = utcnow()
     else:
-        # Exponential back-off: 1, 2, 4, 8 ... minutes, capped at six hours.
-        delay = min(2 ** (message.attempts - 1), 360)
-        message.next_attempt_at = utcnow() + timedelta(minutes=delay)
+        message.next_attempt_at = utcnow() + backoff(message.attempts)

@@ -4,6 +4,11 @@ import json
 import time
 
 import stripe
+from sqlalchemy import select
+
+from leap_members.donations.event_queue import apply_queued
+from leap_members.donations.models import StripeEvent
+from leap_members.extensions import db
 
 WEBHOOK_SECRET = "whsec_test_leap_donations"
 SECRET_KEY = "sk_test_leap_donations"
@@ -20,13 +25,22 @@ def event(type_: str, obj: dict, created: int | None = None, event_id: str | Non
 
 
 def signed_post(client, payload: dict | str, secret: str = WEBHOOK_SECRET, timestamp: int | None = None,
-                signature: str | None = None):
-    """POST an event to the webhook with a Stripe-Signature header."""
+                signature: str | None = None, worker: bool = True):
+    """POST an event to the webhook with a Stripe-Signature header; then, unless ``worker`` is
+    False, run the event worker once, as its service would within a second."""
     body = payload if isinstance(payload, str) else json.dumps(payload)
     header = signature if signature is not None else stripe.WebhookSignature.generate_signature_header(
         body, secret, timestamp)
-    return client.post("/stripe/webhook", data=body, headers={"Stripe-Signature": header},
-                       content_type="application/json")
+    response = client.post("/stripe/webhook", data=body, headers={"Stripe-Signature": header},
+                           content_type="application/json")
+    if worker:
+        apply_queued()
+    return response
+
+
+def outcome_of(payload: dict) -> str:
+    """What the database says became of an event."""
+    return db.session.scalar(select(StripeEvent.outcome).where(StripeEvent.stripe_event_id == payload["id"]))
 
 
 def checkout_session(donation, *, session_id=None, payment_status="paid", customer="cus_testguest",

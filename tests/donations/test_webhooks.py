@@ -4,6 +4,7 @@ import json
 import threading
 import time
 import urllib.request
+from datetime import timedelta
 
 import pytest
 import stripe
@@ -11,6 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from leap_members.donations import events as donation_events
+from leap_members.donations.event_queue import apply_queued
+from leap_members.core.timeutil import utcnow
 from leap_members.donations.models import EventOutcome, StripeEvent
 from leap_members.extensions import db
 from leap_members.mail.models import OutboxMessage
@@ -18,7 +21,7 @@ from tests.e2e.conftest import LiveServer
 from tests.support.smtp import body_of
 
 from .conftest import stripe_config
-from .events import charge, checkout_session, event, signed_post
+from .events import charge, checkout_session, event, outcome_of, signed_post
 
 
 def count(model, *where) -> int:
@@ -31,8 +34,9 @@ def completed(gift, **session):
 
 def test_a_completed_checkout_marks_the_gift_paid_and_emails_a_receipt(client, make_gift, deliver, fund):
     gift = make_gift(amount_cents=5000, fund_id=fund.id, tribute_type="memory", tribute_name="Sgt. Lee Park")
-    response = signed_post(client, completed(gift, payment_intent="pi_123"))
-    assert response.status_code == 200 and response.json["outcome"] == "applied"
+    payload = completed(gift, payment_intent="pi_123")
+    response = signed_post(client, payload)
+    assert response.status_code == 200 and response.json["outcome"] == "queued" and outcome_of(payload) == "applied"
     db.session.refresh(gift)
     assert gift.status == "paid" and gift.stripe_payment_intent_id == "pi_123"
     assert gift.receipt_number == f"LEAP-{gift.paid_at.year}-{gift.id:07d}"
@@ -59,9 +63,9 @@ def test_an_unknown_success_page_token_is_not_found(client):
 def test_a_duplicated_delivery_records_one_event_and_sends_one_receipt(client, make_gift):
     gift = make_gift()
     payload = completed(gift)
-    assert signed_post(client, payload).json["outcome"] == "applied"
+    assert signed_post(client, payload).json["outcome"] == "queued"
     assert signed_post(client, payload).json["outcome"] == "duplicate"
-    assert count(StripeEvent) == 1
+    assert count(StripeEvent) == 1 and outcome_of(payload) == "applied"
     assert count(OutboxMessage, OutboxMessage.kind == "donation-receipt") == 1
 
 
@@ -100,38 +104,88 @@ def test_a_signed_body_that_is_not_an_event_is_refused(client):
 
 def test_an_unknown_event_type_is_acknowledged_and_ignored(client):
     response = signed_post(client, event("customer.tax_id.created", {"id": "txi_1", "object": "tax_id"}))
-    assert response.status_code == 200 and response.json["outcome"] == "ignored"
+    assert response.status_code == 200
     assert db.session.scalar(select(StripeEvent.outcome)) == EventOutcome.IGNORED
 
 
 def test_a_checkout_session_that_is_not_ours_is_acknowledged_and_ignored(client, make_gift):
     foreign = {"id": "cs_other_system", "object": "checkout.session", "mode": "payment", "payment_status": "paid",
                "metadata": {}, "client_reference_id": None}
-    response = signed_post(client, event("checkout.session.completed", foreign))
-    assert response.status_code == 200 and response.json["outcome"] == "ignored"
+    payload = event("checkout.session.completed", foreign)
+    assert signed_post(client, payload).status_code == 200 and outcome_of(payload) == "ignored"
 
 
 def test_when_the_database_fails_the_webhook_answers_5xx_and_the_redelivery_records_the_gift_once(
         client, make_gift, monkeypatch):
     gift = make_gift()
     payload = completed(gift)
-    real_apply = donation_events._apply
 
     def database_down(*args, **kwargs):
-        raise OperationalError("UPDATE donations", {}, Exception("server closed the connection unexpectedly"))
+        raise OperationalError("INSERT INTO stripe_events", {}, Exception("server closed the connection unexpectedly"))
 
-    monkeypatch.setattr(donation_events, "_apply", database_down)
-    response = signed_post(client, payload)
+    with monkeypatch.context() as patch:
+        patch.setattr(donation_events, "_insert", database_down)
+        response = signed_post(client, payload)
     assert response.status_code == 503
     db.session.refresh(gift)
     assert gift.status == "pending" and count(StripeEvent) == 0 and count(OutboxMessage) == 0
 
-    monkeypatch.setattr(donation_events, "_apply", real_apply)
     assert signed_post(client, payload).status_code == 200
     assert signed_post(client, payload).json["outcome"] == "duplicate"
     db.session.refresh(gift)
     assert gift.status == "paid" and count(StripeEvent) == 1
     assert count(OutboxMessage, OutboxMessage.kind == "donation-receipt") == 1
+
+
+def test_an_event_the_worker_cannot_apply_waits_with_its_error_and_holds_up_no_other(client, make_gift, monkeypatch):
+    stuck_gift, next_gift = make_gift(email="stuck@example.net"), make_gift(email="next@example.net")
+    stuck, following = completed(stuck_gift), completed(next_gift)
+    real_apply = donation_events._apply
+
+    def fails_for_one(event, extra):
+        if event["id"] == stuck["id"]:
+            raise OperationalError("UPDATE donations", {}, Exception("could not serialize access"))
+        return real_apply(event, extra)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(donation_events, "_apply", fails_for_one)
+        assert signed_post(client, stuck, worker=False).json["outcome"] == "queued"
+        assert signed_post(client, following, worker=False).json["outcome"] == "queued"
+        assert apply_queued() == {"failed": 1, "applied": 1}
+        assert apply_queued() == {}   # not due again before its back-off has passed
+    row = db.session.scalar(select(StripeEvent).where(StripeEvent.stripe_event_id == stuck["id"]))
+    assert row.outcome == "queued" and row.attempts == 1 and "could not serialize access" in row.note
+    assert timedelta(seconds=50) < row.retry_at - utcnow() <= timedelta(minutes=1)
+    db.session.refresh(stuck_gift)
+    db.session.refresh(next_gift)
+    assert stuck_gift.status == "pending" and next_gift.status == "paid"
+
+    row.retry_at = utcnow() - timedelta(seconds=1)   # the minute has passed
+    db.session.commit()
+    assert apply_queued() == {"applied": 1}
+    db.session.refresh(stuck_gift)
+    assert stuck_gift.status == "paid" and outcome_of(stuck) == "applied"
+    assert count(OutboxMessage, OutboxMessage.kind == "donation-receipt") == 2
+
+
+def test_the_event_worker_will_not_start_without_the_sites_host_name_for_receipt_links(app, runner):
+    app.config["SERVER_NAME"] = None
+    result = runner.invoke(args=["apply-stripe-events"])
+    assert result.exit_code == 1 and "Set SERVER_NAME" in result.output
+
+
+def test_nothing_changes_until_the_worker_applies_the_stored_event(client, make_gift, runner):
+    gift = make_gift()
+    payload = completed(gift)
+    assert signed_post(client, payload, worker=False).json["outcome"] == "queued"
+    db.session.refresh(gift)
+    assert gift.status == "pending" and outcome_of(payload) == "queued"
+    result = runner.invoke(args=["apply-stripe-events"])
+    assert result.exit_code == 0, result.output
+    assert "1 applied, 0 ignored, 0 deferred" in result.output and "now 0 queued" in result.output
+    db.session.refresh(gift)
+    assert gift.status == "paid" and outcome_of(payload) == "applied"
+    assert db.session.scalar(select(StripeEvent.payload).where(StripeEvent.stripe_event_id == payload["id"])) is None
 
 
 def test_the_webhook_needs_no_csrf_token_while_the_donate_form_still_does(app_factory, fake_stripe, make_gift):
@@ -213,7 +267,7 @@ def test_a_refund_heard_before_the_payment_waits_and_then_ends_like_the_ideal_or
         pay = completed(gift, payment_intent=f"pi_{order}")
         refund = event("charge.refunded", charge(f"pi_{order}", amount=5000, refunded=2000))
         sequence = [pay, refund] if order == "ideal" else [refund, pay]
-        outcomes = [signed_post(client, item).json["outcome"] for item in sequence]
+        outcomes = [signed_post(client, item) and outcome_of(item) for item in sequence]
         if order == "reversed":
             assert outcomes == ["deferred", "applied"]
     for gift in (ideal, reordered):
@@ -228,7 +282,8 @@ def test_a_dispute_marks_the_gift_disputed(client, make_gift):
     signed_post(client, completed(gift, payment_intent="pi_disputed"))
     dispute = {"id": "dp_1", "object": "dispute", "charge": "ch_disputed", "payment_intent": "pi_disputed",
                "amount": 5000, "reason": "fraudulent", "created": int(time.time())}
-    assert signed_post(client, event("charge.dispute.created", dispute)).json["outcome"] == "applied"
+    disputed = event("charge.dispute.created", dispute)
+    assert signed_post(client, disputed).status_code == 200 and outcome_of(disputed) == "applied"
     db.session.refresh(gift)
     assert gift.status == "disputed" and gift.dispute_reason == "fraudulent" and gift.stripe_charge_id == "ch_disputed"
 
@@ -296,7 +351,8 @@ def test_two_simultaneous_deliveries_of_one_event_apply_it_once(app, make_gift):
             thread.join(30)
     finally:
         server.stop()
-    assert sorted(outcomes) == [(200, "applied"), (200, "duplicate")]
+    assert sorted(outcomes) == [(200, "duplicate"), (200, "queued")]
     db.session.rollback()
+    assert apply_queued() == {"applied": 1}
     assert count(StripeEvent) == 1
     assert count(OutboxMessage, OutboxMessage.kind == "donation-receipt") == 1

@@ -1,9 +1,10 @@
-"""Stripe's deliveries arriving at the same moment on two gunicorn workers end in one correct state.
+"""Stripe's deliveries arriving at the same moment on two gunicorn workers, applied by two event
+workers at once, end in one correct state.
 
 Stripe delivers at least once and in no particular order, sometimes several copies at
 once. Here every copy is sent simultaneously across two workers, and (as Stripe does)
-anything not answered 2xx is sent again. Each gift must end recorded once, with one
-receipt, whatever the interleaving. (tests/donations/test_webhooks.py covers the single-
+anything not answered 2xx is sent again; then two event workers apply what was stored, side
+by side. Each gift must end recorded once, with one receipt, whatever the interleaving. (tests/donations/test_webhooks.py covers the single-
 process cases: forged, altered, stale and replayed events, duplicates and every order.)
 """
 import json
@@ -17,7 +18,8 @@ from tests.conftest import DATABASE_URL
 from tests.donations.events import charge, event, next_id
 from tests.support.database import fresh_database, query_rows, query_value
 from tests.support.servers import gunicorn_app
-from tests.support.stripe_webhooks import GIFT_STATE_SQL, Delivery, deliver, pending_gifts, stripe_env
+from tests.support.stripe_webhooks import (GIFT_STATE_SQL, Delivery, deliver, finish, pending_gifts, run_event_workers,
+                                          start_event_worker, stripe_env)
 
 COPIES = 6
 
@@ -63,7 +65,12 @@ def test_copies_of_one_event_delivered_at_once_to_both_workers_record_the_gift_o
     retry_until_acknowledged(server, copies, answers)
     for gift in gifts:
         outcomes = [outcome for delivery, (_, outcome) in zip(copies, answers) if delivery is gift]
-        assert outcomes.count("applied") <= 1, outcomes
+        assert outcomes.count("queued") <= 1, outcomes
+        assert query_rows(server.database_url, GIFT_STATE_SQL, gift_id=gift.gift_id,
+                          event_id=gift.event_id)[0] == ("pending", 1, 0)
+    summaries = run_event_workers(server)
+    assert sum(int(summary.split(" applied")[0]) for summary in summaries) == len(gifts), summaries
+    for gift in gifts:
         assert query_rows(server.database_url, GIFT_STATE_SQL, gift_id=gift.gift_id,
                           event_id=gift.event_id)[0] == ("paid", 1, 1)
 
@@ -84,6 +91,7 @@ def test_a_payment_and_its_refund_racing_on_two_workers_end_refunded_with_one_re
         deliveries += [gift, refund_of(gift, 1000), gift, refund_of(gift, 1000)]
     answers = send_all_at_once(server, deliveries)
     retry_until_acknowledged(server, deliveries, answers)
+    run_event_workers(server)
     for gift in gifts:
         status, refunded, receipts, refund_notices = query_rows(server.database_url, """
             SELECT d.status, d.refunded_cents,
@@ -97,9 +105,10 @@ def test_a_payment_and_its_refund_racing_on_two_workers_end_refunded_with_one_re
 
 
 # --- Deterministic interleavings (PostgreSQL) -------------------------------------------------
-# A row is held locked from outside while the events arrive, newest first; then it is released.
-# Without row locks in the handlers each event would compute its change from what it read before
-# waiting, and the last to write (the oldest) would win.
+# The events are stored, newest first; a row is held locked from outside while two event workers
+# take one each and wait for it; then it is released. Without row locks in the handlers each event
+# would compute its change from what it read before waiting, and the last to write (the oldest)
+# would win.
 
 @pytest.fixture(scope="module")
 def pg_server(private_postgres, tmp_path_factory):
@@ -108,18 +117,17 @@ def pg_server(private_postgres, tmp_path_factory):
         yield running
 
 
-def deliver_in_order_while_locked(server, table: str, row_id: int, deliveries: list[Delivery]) -> list:
-    answers, threads = [None] * len(deliveries), []
+def apply_in_order_while_locked(server, table: str, row_id: int, deliveries: list[Delivery]) -> list:
+    """Deliver the events in order, then have one event worker per event take it and wait on the lock."""
+    answers, workers = [deliver(server.url, delivery) for delivery in deliveries], []
     with psycopg.connect(server.database_url) as blocker:
         blocker.execute(f"SELECT id FROM {table} WHERE id = %s FOR UPDATE", (row_id,))
-        for index, delivery in enumerate(deliveries):
-            thread = threading.Thread(target=lambda i=index, d=delivery: answers.__setitem__(i, deliver(server.url, d)))
-            thread.start()
-            threads.append(thread)
+        for index in range(len(deliveries)):
+            workers.append(start_event_worker(server))
             wait_for_lock_waiters(server.database_url, index + 1)
         blocker.rollback()
-    for thread in threads:
-        thread.join(60)
+    for worker in workers:
+        assert "0 failed" in finish(worker)
     return answers
 
 
@@ -130,12 +138,12 @@ def wait_for_lock_waiters(url: str, count: int, timeout: float = 20) -> None:
                             "AND datname = current_database()") >= count:
             return
         time.sleep(0.02)
-    raise AssertionError(f"expected {count} requests waiting for the row lock")
+    raise AssertionError(f"expected {count} event workers waiting for the row lock")
 
 
 def test_a_refund_and_its_payment_applied_one_on_top_of_the_other_end_partly_refunded(pg_server):
     (gift,) = pending_gifts(pg_server.database_url, 1)
-    answers = deliver_in_order_while_locked(pg_server, "donations", gift.gift_id, [refund_of(gift, 1000), gift])
+    answers = apply_in_order_while_locked(pg_server, "donations", gift.gift_id, [refund_of(gift, 1000), gift])
     assert [status for status, _ in answers] == [200, 200], answers
     assert query_rows(pg_server.database_url, "SELECT status, refunded_cents FROM donations WHERE id = :id",
                       id=gift.gift_id)[0] == ("partially_refunded", 1000)
@@ -159,7 +167,7 @@ def test_an_older_subscription_update_arriving_with_a_newer_one_never_overwrites
     newer = event("customer.subscription.updated", subscription("sub_race", "past_due"), created=created + 60)
     older = event("customer.subscription.updated", subscription("sub_race", "unpaid"), created=created)
     deliveries = [Delivery(0, body["id"], json.dumps(body).encode()) for body in (newer, older)]
-    answers = deliver_in_order_while_locked(pg_server, "recurring_gifts", gift_id, deliveries)
+    answers = apply_in_order_while_locked(pg_server, "recurring_gifts", gift_id, deliveries)
     assert [status for status, _ in answers] == [200, 200], answers
     assert query_rows(pg_server.database_url, "SELECT status, status_event_created FROM recurring_gifts "
                                               "WHERE id = :id", id=gift_id)[0] == ("past_due", created + 60)

@@ -1,5 +1,6 @@
-"""A gunicorn worker killed with SIGKILL in the middle of a signup or a webhook leaves nothing
-half-written, and the retry (the member's, or Stripe's) completes it exactly once."""
+"""A gunicorn worker killed with SIGKILL in the middle of a signup or a webhook, or an event worker
+killed while it applies an event, leaves nothing half-written, and the retry (the member's,
+Stripe's, or the event worker's once its lease ends) completes it exactly once."""
 import os
 import signal
 import threading
@@ -13,7 +14,8 @@ from tests.reliability.test_concurrent_signups import signup_form
 from tests.support.browser import Browser
 from tests.support.database import fresh_database, query_rows, query_value
 from tests.support.servers import gunicorn_app
-from tests.support.stripe_webhooks import GIFT_STATE_SQL, deliver, pending_gifts, stripe_env
+from tests.support.stripe_webhooks import (GIFT_STATE_SQL, deliver, pending_gifts, run_event_workers, start_event_worker,
+                                          stripe_env)
 
 
 @pytest.fixture(scope="module")
@@ -84,13 +86,15 @@ def test_killed_webhooks_are_all_or_nothing_and_stripes_retry_records_each_gift_
         # From before the request arrives to after it has committed.
         kill_workers_while(server, lambda: outcomes.append(deliver(server.url, delivery)), latency * attempt / 6)
         state = query_rows(url, GIFT_STATE_SQL, gift_id=delivery.gift_id, event_id=delivery.event_id)[0]
-        assert state in (("pending", 0, 0), ("paid", 1, 1)), (attempt, state)
+        assert state in (("pending", 0, 0), ("pending", 1, 0)), (attempt, state)   # stored whole, or not at all
         # Stripe saw no 2xx (the connection broke), so it delivers the event again.
         status, outcome = deliver(server.url, delivery)
-        assert status == 200 and outcome == ("duplicate" if state[0] == "paid" else "applied"), (attempt, outcome)
+        assert status == 200 and outcome == ("duplicate" if state[1] else "queued"), (attempt, outcome)
+    assert (None, None) in outcomes, "no kill landed while a webhook was being answered"
+    run_event_workers(server, count=1)
+    for delivery in deliveries:
         assert query_rows(url, GIFT_STATE_SQL, gift_id=delivery.gift_id, event_id=delivery.event_id)[0] == \
             ("paid", 1, 1)
-    assert (None, None) in outcomes, "no kill landed while a webhook was being answered"
 
 
 # --- Deterministic on PostgreSQL ----------------------------------------------------------------
@@ -119,14 +123,37 @@ def kill_while_it_waits_for(server, lock_sql: str, params: tuple, send) -> None:
     time.sleep(0.5)  # PostgreSQL ends the orphaned transaction once it notices the client is gone
 
 
-def test_a_webhook_killed_inside_its_transaction_leaves_nothing_and_the_retry_applies_it(pg_server):
+def test_a_webhook_killed_inside_its_transaction_stores_nothing_and_the_retry_stores_it_once(pg_server):
     (delivery,) = pending_gifts(pg_server.database_url, 1)
-    # The event row is inserted; the gift's update waits for the lock.
-    kill_while_it_waits_for(pg_server, "SELECT id FROM donations WHERE id = %s FOR UPDATE", (delivery.gift_id,),
+    # The event's row waits to be inserted.
+    kill_while_it_waits_for(pg_server, "LOCK TABLE stripe_events IN EXCLUSIVE MODE", (),
                             lambda: deliver(pg_server.url, delivery))
     state = (pg_server.database_url, GIFT_STATE_SQL)
     assert query_rows(*state, gift_id=delivery.gift_id, event_id=delivery.event_id)[0] == ("pending", 0, 0)
-    assert deliver(pg_server.url, delivery) == (200, "applied")
+    assert deliver(pg_server.url, delivery) == (200, "queued")
+    assert deliver(pg_server.url, delivery) == (200, "duplicate")
+    run_event_workers(pg_server, count=1)
+    assert query_rows(*state, gift_id=delivery.gift_id, event_id=delivery.event_id)[0] == ("paid", 1, 1)
+
+
+def test_an_event_worker_killed_while_applying_leaves_nothing_and_the_event_is_applied_once_after_its_lease(
+        pg_server):
+    (delivery,) = pending_gifts(pg_server.database_url, 1)
+    assert deliver(pg_server.url, delivery) == (200, "queued")
+    with psycopg.connect(pg_server.database_url) as blocker:
+        blocker.execute("SELECT id FROM donations WHERE id = %s FOR UPDATE", (delivery.gift_id,))
+        worker = start_event_worker(pg_server)
+        wait_for_lock_wait(pg_server.database_url)   # the event is leased and its row locked; the gift waits
+        worker.kill()
+        worker.communicate(timeout=30)
+        blocker.rollback()
+    time.sleep(0.5)  # PostgreSQL ends the orphaned transaction once it notices the client is gone
+    state = (pg_server.database_url, GIFT_STATE_SQL)
+    assert query_rows(*state, gift_id=delivery.gift_id, event_id=delivery.event_id)[0] == ("pending", 1, 0)
+    assert "0 applied" in run_event_workers(pg_server, count=1)[0]   # leased to the dead worker for now
+    with psycopg.connect(pg_server.database_url) as clock:   # the lease has ended
+        clock.execute("UPDATE stripe_events SET retry_at = '2000-01-01' WHERE stripe_event_id = %s", (delivery.event_id,))
+    assert "1 applied" in run_event_workers(pg_server, count=1)[0]
     assert query_rows(*state, gift_id=delivery.gift_id, event_id=delivery.event_id)[0] == ("paid", 1, 1)
 
 

@@ -1,6 +1,7 @@
 """Stripe as the fault tests need it: pending gifts in a server's database, and signed deliveries to it."""
 import http.client
 import json
+import subprocess
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from leap_members.donations.checkout import GiftChoice, start_gift
 from leap_members.extensions import db
 from tests.donations.events import SECRET_KEY, WEBHOOK_SECRET, checkout_session, event, next_id
 from tests.support.database import app_on
+from tests.support.servers import BIN, ROOT
 
 
 def stripe_env() -> dict:
@@ -63,6 +65,27 @@ def deliver(base_url: str, delivery: Delivery, timeout: float = 30) -> tuple[int
         return None, None
 
 
+def start_event_worker(server) -> subprocess.Popen:
+    """``flask apply-stripe-events`` against the server's database, as its service runs it (once through)."""
+    env = dict(server.env, SERVER_NAME="members.example.org")   # for the links in receipts
+    return subprocess.Popen([str(BIN / "flask"), "apply-stripe-events"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish(worker: subprocess.Popen, timeout: float = 60) -> str:
+    """Wait for an event worker; its summary line (it must have succeeded)."""
+    output, errors = worker.communicate(timeout=timeout)
+    assert worker.returncode == 0, errors[-3000:]
+    return output
+
+
+def run_event_workers(server, count: int = 2) -> list[str]:
+    """``count`` event workers at once (two services, say), each until nothing is due; their summaries."""
+    workers = [start_event_worker(server) for _ in range(count)]
+    return [finish(worker) for worker in workers]
+
+
+# (status, events stored, receipts queued) of a gift: ("pending", 1, 0) once stored, ("paid", 1, 1) once applied.
 GIFT_STATE_SQL = """
 SELECT d.status,
        (SELECT count(*) FROM stripe_events e WHERE e.stripe_event_id = :event_id),
