@@ -30,7 +30,7 @@ def apply_stripe_events_command(loop: bool, interval: float) -> None:
     while True:
         try:
             counts = apply_queued()
-            left = waiting()
+            left = waiting() if counts or not loop else None   # an idle poll asks nothing more
         except SQLAlchemyError as exc:
             db.session.rollback()
             click.echo(f"The database is unavailable; nothing applied: {exc}", err=True)
@@ -38,7 +38,7 @@ def apply_stripe_events_command(loop: bool, interval: float) -> None:
                 raise SystemExit(1) from exc
             time.sleep(interval)
             continue
-        if counts or not loop:
+        if left is not None:
             click.echo(f"{counts['applied']} applied, {counts['ignored']} ignored, {counts['deferred']} deferred, "
                        f"{counts[DUPLICATE]} already applied, {counts[FAILED]} failed (tried again later), "
                        f"{counts[RELEASED]} waiting events applied; now {left['queued']} queued "
@@ -105,18 +105,20 @@ def reconcile_stripe_command(since: str) -> None:
         if result.outcome != DUPLICATE:
             click.echo(f"{result.outcome:<9} {event['id']} {event.get('type')}: {result.note}")
         for event_id, event_type, note in result.released:
-            outcomes["applied after waiting"] += 1
+            outcomes[RELEASED] += 1
             click.echo(f"applied   {event_id} {event_type} (had waited): {note}")
     for row, note in retry_deferred(everything=True):
-        outcomes["applied after waiting"] += 1
+        outcomes[RELEASED] += 1
         click.echo(f"applied   {row.stripe_event_id} {row.type} (had waited): {note}")
     db.session.commit()
     pushed, failed = push_pending_emails()
+    left = waiting()
     click.echo(f"Stripe listed {len(events)} events since {since}: {outcomes['applied']} applied, "
                f"{outcomes[DUPLICATE]} already recorded, {outcomes['ignored']} ignored, "
                f"{outcomes['deferred']} had to wait for a gift we did not know yet, {outcomes['failed']} failed; "
-               f"{outcomes['applied after waiting']} waiting events applied; "
-               f"{waiting()['deferred']} events still waiting for a gift we do not know. E-mail changes pushed to Stripe: {pushed}"
+               f"{outcomes[RELEASED]} waiting events applied; "
+               f"{left['deferred']} events still waiting for a gift we do not know, {left['queued']} stored by the webhook "
+               f"for the event worker. E-mail changes pushed to Stripe: {pushed}"
                + (f", {failed} failed" if failed else "") + ".")
     if outcomes["failed"]:
         raise SystemExit(1)

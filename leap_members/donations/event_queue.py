@@ -9,73 +9,59 @@ without holding up the ones behind it. Run by ``flask apply-stripe-events [--loo
 import json
 from collections import Counter
 from datetime import timedelta
-from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import func, or_, select
+from sqlalchemy.engine import Row
 
+from ..core.leases import lease_due
 from ..core.timeutil import backoff, utcnow
 from ..extensions import db
-from .events import apply_received, prepare
+from .events import Result, apply_received, prepare
 from .models import EventOutcome, StripeEvent
 
+# One event at a time: a worker that dies strands only the event it held, and only until its lease ends.
 LEASE = timedelta(minutes=10)
 FAILED = "failed"
 RELEASED = "applied after waiting"
 
 
-class Claim(NamedTuple):
-    id: int
-    stripe_event_id: str
-    payload: str
-
-
-def apply_queued(limit: int | None = None) -> Counter:
-    """Apply the queued events that are due, oldest first; count their outcomes.
+def apply_queued() -> Counter:
+    """Apply the queued events that are due, oldest first, until none is; count their outcomes.
 
     Counts "applied", "ignored", "deferred", "duplicate" (applied meanwhile by another worker or
     by reconciliation), "failed" (tried again later) and "applied after waiting" (deferred events
     an applied one let through).
     """
     counts: Counter = Counter()
-    tried = 0
-    while limit is None or tried < limit:
-        due = _next_due()
-        if due is None:
-            break
-        tried += 1
-        try:
-            event = json.loads(due.payload)["event"]
-            # Stripe may be asked a fact or two here, with no transaction open.
-            result = apply_received(event, prepare(event))
-            db.session.commit()
-        except Exception as exc:   # noqa: BLE001 - whatever went wrong, this event waits and the rest go on
-            db.session.rollback()
-            current_app.logger.exception("Could not apply Stripe event %s; it will be tried again", due.stripe_event_id)
-            _postpone(due.id, exc)
-            counts[FAILED] += 1
-            continue
-        counts[result.outcome] += 1
-        if result.released:
+    while leased := _lease_next():
+        result = _apply_one(leased[0])
+        counts[result.outcome if result else FAILED] += 1
+        if result and result.released:
             counts[RELEASED] += len(result.released)
     return counts
 
 
-def _next_due() -> Claim | None:
-    """Lease the oldest due event to this worker, in a transaction of its own: other workers skip
-    it meanwhile, and if this one dies it is due again when the lease ends."""
-    now = utcnow()
-    row = db.session.scalars(
-        select(StripeEvent)
-        .where(StripeEvent.outcome == EventOutcome.QUEUED, or_(StripeEvent.retry_at.is_(None), StripeEvent.retry_at <= now))
-        .order_by(StripeEvent.id).limit(1).with_for_update(skip_locked=True)).first()
-    if row is None:
+def _apply_one(leased: Row) -> Result | None:
+    """Apply one leased event in a transaction of its own; None if it failed and was postponed."""
+    try:
+        event = json.loads(leased.payload)["event"]
+        # Stripe may be asked a fact or two here, with no transaction open.
+        result = apply_received(event, prepare(event))
+        db.session.commit()
+        return result
+    except Exception as exc:   # noqa: BLE001 - whatever went wrong, this event waits and the rest go on
         db.session.rollback()
+        current_app.logger.exception("Could not apply Stripe event %s; it will be tried again", leased.stripe_event_id)
+        _postpone(leased.id, exc)
         return None
-    claim = Claim(row.id, row.stripe_event_id, row.payload)
-    row.retry_at = now + LEASE
-    db.session.commit()
-    return claim
+
+
+def _lease_next() -> list[Row]:
+    """The oldest due event, leased to this worker (or nothing)."""
+    due = [StripeEvent.outcome == EventOutcome.QUEUED,
+           or_(StripeEvent.retry_at.is_(None), StripeEvent.retry_at <= utcnow())]
+    return lease_due(StripeEvent, due, StripeEvent.retry_at, LEASE, 1, StripeEvent.stripe_event_id, StripeEvent.payload)
 
 
 def _postpone(row_id: int, error: Exception) -> None:

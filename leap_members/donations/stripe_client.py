@@ -134,13 +134,13 @@ def invoice_for_payment(payment_intent_id: str | None) -> str | None:
     return invoice.get("id") if isinstance(invoice, dict) else invoice
 
 
-def verify_webhook(payload: bytes, signature: str | None) -> dict:
+def verify_webhook(body: str, signature: str | None) -> dict:
     """Check a webhook's signature and age; return the event as a plain dict.
 
     Raises stripe.SignatureVerificationError (forged, altered or stale) or ValueError (not JSON).
     """
     cfg = current_app.config
     # Only the check: the handlers read plain dicts, so no Stripe object tree is built.
-    stripe.WebhookSignature.verify_header(payload.decode("utf-8"), signature, cfg.get("STRIPE_WEBHOOK_SECRET"),
+    stripe.WebhookSignature.verify_header(body, signature, cfg.get("STRIPE_WEBHOOK_SECRET"),
                                           tolerance=cfg["STRIPE_WEBHOOK_TOLERANCE"])
-    return json.loads(payload)
+    return json.loads(body)

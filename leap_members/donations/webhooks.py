@@ -17,18 +17,18 @@ from .stripe_client import verify_webhook
 @bp.post("/stripe/webhook")
 @csrf.exempt   # Stripe cannot send our CSRF token; the signature proves the sender instead
 def stripe_webhook():
-    payload = request.get_data(cache=False)
     try:
-        event = verify_webhook(payload, request.headers.get("Stripe-Signature"))
+        body = request.get_data(cache=False).decode("utf-8")   # the text Stripe signed, and the text stored
+        event = verify_webhook(body, request.headers.get("Stripe-Signature"))
     except stripe.SignatureVerificationError as exc:
         current_app.logger.warning("Refused a Stripe webhook: %s", exc)
         return jsonify(error="invalid signature"), 400
-    except (ValueError, UnicodeDecodeError):
+    except ValueError:   # not UTF-8 (UnicodeDecodeError), or not JSON
         return jsonify(error="not a JSON event"), 400
     if not isinstance(event, dict) or not event.get("id") or not isinstance(event.get("data"), dict):
         return jsonify(error="not a Stripe event"), 400
     try:
-        fresh = receive(event, payload.decode("utf-8"))
+        fresh = receive(event, body)
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()

@@ -5,8 +5,9 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from ..core.leases import lease_due
 from ..core.timeutil import backoff, utcnow
 from ..extensions import db
 from .models import OutboxMessage
@@ -18,35 +19,33 @@ LEASE = timedelta(minutes=10)
 def send_pending(limit: int = 100) -> tuple[int, int]:
     """Send due messages; return (sent, failed attempts).
 
-    Messages are first claimed in a short transaction (their next attempt moved past a
-    lease), then sent with no transaction open, each marked sent in its own commit. A
-    crash between sending and marking means a resend after the lease, never a loss.
+    Messages are first leased and built in a short transaction (core/leases.py), then sent with no
+    transaction open (on SQLite, no write lock held while SMTP answers), each marked in a commit of
+    its own. A crash between sending and marking means a resend after the lease, never a loss.
     """
     cfg = current_app.config
-    due = _claim_due(limit)
+    due = _lease_and_build(limit, cfg["MAIL_FROM"])
     if not due:
         return 0, 0
     try:
         smtp = _connect(cfg)
     except (OSError, smtplib.SMTPException) as exc:
-        for message in due:
-            _record_failure(message, f"SMTP connection failed: {exc}", cfg["MAIL_MAX_ATTEMPTS"])
-        db.session.commit()
+        for message_id, _ in due:
+            _record_failure(message_id, f"SMTP connection failed: {exc}", cfg["MAIL_MAX_ATTEMPTS"])
         return 0, len(due)
     sent = failed = 0
     try:
-        for message in due:
+        for message_id, email in due:
             try:
-                smtp.send_message(_build(message, cfg["MAIL_FROM"]))
+                smtp.send_message(email)
             except (OSError, smtplib.SMTPException) as exc:
-                _record_failure(message, str(exc), cfg["MAIL_MAX_ATTEMPTS"])
+                _record_failure(message_id, str(exc), cfg["MAIL_MAX_ATTEMPTS"])
                 failed += 1
             else:
-                message.sent_at = utcnow()
-                message.attempts += 1
-                message.last_error = None
+                db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
+                    sent_at=utcnow(), attempts=OutboxMessage.attempts + 1, last_error=None))
+                db.session.commit()
                 sent += 1
-            db.session.commit()
     finally:
         try:
             smtp.quit()
@@ -55,19 +54,15 @@ def send_pending(limit: int = 100) -> tuple[int, int]:
     return sent, failed
 
 
-def _claim_due(limit: int) -> list[OutboxMessage]:
-    now = utcnow()
-    due = db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None),
-               OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.id).limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    for message in due:
-        message.next_attempt_at = now + LEASE
-    db.session.commit()
-    return due
+def _lease_and_build(limit: int, sender: str) -> list[tuple[int, EmailMessage]]:
+    due = [OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None), OutboxMessage.next_attempt_at <= utcnow()]
+    ids = [row.id for row in lease_due(OutboxMessage, due, OutboxMessage.next_attempt_at, LEASE, limit)]
+    if not ids:
+        return []
+    messages = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id))
+    built = [(message.id, _build(message, sender)) for message in messages]
+    db.session.commit()   # end the read before talking to the SMTP server
+    return built
 
 
 def _connect(cfg) -> smtplib.SMTP:
@@ -93,10 +88,12 @@ def _build(message: OutboxMessage, sender: str) -> EmailMessage:
     return email
 
 
-def _record_failure(message: OutboxMessage, error: str, max_attempts: int) -> None:
+def _record_failure(message_id: int, error: str, max_attempts: int) -> None:
+    message = db.session.get(OutboxMessage, message_id)
     message.attempts += 1
     message.last_error = error[:2000]
     if message.attempts >= max_attempts:
         message.failed_at = utcnow()
     else:
         message.next_attempt_at = utcnow() + backoff(message.attempts)
+    db.session.commit()

@@ -40,8 +40,15 @@ def migrate(env: dict) -> None:
 
 def flask_command(env: dict, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
     """Run ``flask <args>`` as an operator would, with the app's production environment."""
-    return subprocess.run([str(BIN / "flask"), *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    process = start_flask_command(env, *args)
+    output, errors = process.communicate(timeout=timeout)
+    return subprocess.CompletedProcess(process.args, process.returncode, output, errors)
+
+
+def start_flask_command(env: dict, *args: str) -> subprocess.Popen:
+    """Start ``flask <args>`` (as flask_command does) and return at once, for commands run side by side."""
+    return subprocess.Popen([str(BIN / "flask"), *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
 
 
 class GunicornServer:

@@ -12,7 +12,7 @@ from leap_members.donations.checkout import GiftChoice, start_gift
 from leap_members.extensions import db
 from tests.donations.events import SECRET_KEY, WEBHOOK_SECRET, checkout_session, event, next_id
 from tests.support.database import app_on
-from tests.support.servers import BIN, ROOT
+from tests.support.servers import start_flask_command
 
 
 def stripe_env() -> dict:
@@ -67,9 +67,8 @@ def deliver(base_url: str, delivery: Delivery, timeout: float = 30) -> tuple[int
 
 def start_event_worker(server) -> subprocess.Popen:
     """``flask apply-stripe-events`` against the server's database, as its service runs it (once through)."""
-    env = dict(server.env, SERVER_NAME="members.example.org")   # for the links in receipts
-    return subprocess.Popen([str(BIN / "flask"), "apply-stripe-events"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # SERVER_NAME: for the links in receipts.
+    return start_flask_command(dict(server.env, SERVER_NAME="members.example.org"), "apply-stripe-events")
 
 
 def finish(worker: subprocess.Popen, timeout: float = 60) -> str:
