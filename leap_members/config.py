@@ -65,6 +65,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # A SQLite file cannot go away under an open connection, so it needs no test.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Directory results kept per worker while the members' data is unchanged (0: none kept).
+        "DIRECTORY_KEPT_PAGES": int(os.environ.get("DIRECTORY_KEPT_PAGES", "64")),
         # Sessions: cookie flags, absolute and idle lifetimes.
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", is_prod),
         "SESSION_COOKIE_HTTPONLY": True,

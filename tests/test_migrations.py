@@ -11,7 +11,8 @@ from leap_members.members import search
 from leap_members.members.models import Member
 from leap_members.members.search import is_search_object
 from tests.conftest import DATABASE_URL, build_config
-from tests.support.database import fresh_database
+from leap_members.admin.directory_pages import directory_tables
+from tests.support.database import fresh_database, tables_with_version_triggers
 from tests.support.factories import make_member
 
 
@@ -30,7 +31,10 @@ def test_migrations_build_exactly_the_models_schema(empty_database_url):
                 "include_name": lambda name, type_, parents: not is_search_object(name)})
             differences = compare_metadata(context, db.metadata)
             timeline_rows = connection.execute(text("SELECT count(*) FROM timeline_entries")).scalar()
+            versioned = tables_with_version_triggers(connection, "directory")
         assert differences == [], f"models and migrations differ: {differences}"
+        # Every table a directory page reads tells its kept pages when it changes.
+        assert versioned == set(directory_tables())
         assert timeline_rows == 3
         # The search index made by the migration (not a model) finds a member added afterwards.
         make_member(last_name="Rivera-Lopez")

@@ -9,6 +9,7 @@ from leap_members.advocacy.contributions import (action_signups_timeline, advoca
 from leap_members.advocacy.models import ActionKind, ActionSignup
 from leap_members.core import registry
 from leap_members.core.timeutil import utcnow
+from tests.support.clients import client_as
 
 
 def _add(db, action, member, status, **fields):
@@ -100,3 +101,12 @@ def test_dashboard_panel_shows_upcoming_events_and_waiting_offers(app, db, membe
     assert "Community forum" in html and "1 of 1 registered, 1 waiting" in html
     assert "Long past" not in html
     assert "Civics speakers</a>: 1" in html
+
+
+def test_a_signup_shows_as_a_badge_in_a_directory_page_seen_just_before(app, db, member_factory, make_action, staff):
+    member = member_factory(last_name="Okafor")
+    directory = client_as(app, staff)
+    badge = '<span class="badge">Has taken part in an advocacy action</span>'
+    assert badge not in directory.get("/staff/members?q=okafor").get_data(as_text=True)
+    _add(db, make_action(ActionKind.PETITION, title="End cash bail"), member, "signed")
+    assert badge in directory.get("/staff/members?q=okafor").get_data(as_text=True)

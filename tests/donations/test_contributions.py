@@ -7,6 +7,8 @@ from leap_members.donations.contributions import gifts_timeline, donations_panel
 from leap_members.donations.models import Donation, RecurringGift, StripeCustomer
 from leap_members.extensions import db
 
+from tests.support.clients import client_as
+
 from .events import checkout_session, event, invoice, signed_post
 
 
@@ -82,3 +84,13 @@ def test_the_dashboard_charts_money_received_per_month_net_of_refunds(client, ma
     with app_request(client):
         html = render_template("donations/_dashboard_panel.html", **context)
     assert "Donations received per month" in html and "$50.00" in html
+
+
+def test_a_paid_gift_shows_as_a_badge_in_a_directory_page_seen_just_before(app, client, member_factory,
+                                                                            make_gift, staff):
+    giver = member_factory(last_name="Okafor")
+    directory = client_as(app, staff)
+    badge = '<span class="badge">Has given</span>'
+    assert badge not in directory.get("/staff/members?q=okafor").get_data(as_text=True)
+    signed_post(client, event("checkout.session.completed", checkout_session(make_gift(member=giver))))
+    assert badge in directory.get("/staff/members?q=okafor").get_data(as_text=True)

@@ -109,3 +109,13 @@ def execute(url: str, sql: str, **params) -> None:
             connection.execute(text(sql), params)
     finally:
         engine.dispose()
+
+
+def tables_with_version_triggers(connection, name: str) -> set[str]:
+    """The tables whose writes replace data version ``name`` (core/dataversions.py)."""
+    pattern = f"%\\_{name}\\_version%"
+    if connection.dialect.name == "postgresql":
+        sql = "SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE :pattern"
+    else:
+        sql = "SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE :pattern ESCAPE '\\'"
+    return set(connection.execute(text(sql), {"pattern": pattern}).scalars())

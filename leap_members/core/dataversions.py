@@ -1,0 +1,91 @@
+"""Data versions: a value the database itself replaces whenever certain tables change.
+
+A page built from those tables can be kept and served again while the version it was built
+from is still the current one. Triggers write a new, random version in the same transaction
+as the change, whoever makes it (the app, a bulk import, a migration, psql), so a kept page is
+never older than the data its version names. A missing row (a database being emptied) means
+"unknown": nothing is kept or served until the next change writes a version again.
+
+On SQLite a trigger per row and kind of change; on PostgreSQL one deferred trigger per table
+that writes the version once per transaction, at commit, when every other lock is already
+held (so writers cannot deadlock on the version row), and one for TRUNCATE.
+"""
+from collections.abc import Callable, Iterable
+
+from sqlalchemy import BigInteger, String, bindparam, event, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+# version name -> what gives the names of the tables it follows (asked when the schema is made)
+_FOLLOWED: dict[str, Callable[[], Iterable[str]]] = {}
+
+
+class DataVersion(db.Model):
+    __tablename__ = "data_versions"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
+_VERSION_OF = select(DataVersion.__table__.c.version).where(DataVersion.__table__.c.name == bindparam("name"))
+
+
+def follow(name: str, tables: Callable[[], Iterable[str]]) -> None:
+    """Keep version ``name`` in step with the tables ``tables()`` names."""
+    _FOLLOWED[name] = tables
+
+
+def current(name: str) -> int | None:
+    """The version now, in the request's transaction; None if unknown. (On the session's
+    connection: the ORM's execute path would cost as much again as the query.)"""
+    return db.session.connection().execute(_VERSION_OF, {"name": name}).scalar_one_or_none()
+
+
+def trigger_name(table: str, name: str) -> str:
+    return f"{table}_{name}_version"
+
+
+def sqlite_triggers(table: str, name: str) -> list[str]:
+    write = (f"INSERT INTO data_versions (name, version) VALUES ('{name}', random()) "
+             "ON CONFLICT (name) DO UPDATE SET version = excluded.version;")
+    return [f"CREATE TRIGGER IF NOT EXISTS {trigger_name(table, name)}_{change.lower()} AFTER {change} ON {table} "
+            f"BEGIN {write} END" for change in ("INSERT", "UPDATE", "DELETE")]
+
+
+POSTGRESQL_FUNCTION = """
+CREATE OR REPLACE FUNCTION new_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('leap_members.version_written_' || TG_ARGV[0], true) IS DISTINCT FROM 'yes' THEN
+        INSERT INTO data_versions (name, version)
+            VALUES (TG_ARGV[0], floor(random() * 9e18)::bigint)
+            ON CONFLICT (name) DO UPDATE SET version = excluded.version;
+        PERFORM set_config('leap_members.version_written_' || TG_ARGV[0], 'yes', true);
+    END IF;
+    RETURN NULL;
+END $$
+"""
+
+
+def postgresql_triggers(table: str, name: str) -> list[str]:
+    trigger = trigger_name(table, name)
+    return [f"CREATE CONSTRAINT TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION new_data_version('{name}')",
+            f"CREATE TRIGGER {trigger}_truncate AFTER TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION new_data_version('{name}')"]
+
+
+def install(connection) -> None:
+    """Create the triggers of every followed version (new schemas; migrations write their own)."""
+    postgresql = connection.dialect.name == "postgresql"
+    if postgresql:
+        connection.exec_driver_sql(POSTGRESQL_FUNCTION)
+    for name, tables in _FOLLOWED.items():
+        for table in tables():
+            for statement in (postgresql_triggers if postgresql else sqlite_triggers)(table, name):
+                connection.exec_driver_sql(statement)
+
+
+@event.listens_for(db.metadata, "after_create")
+def _after_schema_created(target, connection, tables=(), **kw) -> None:
+    if DataVersion.__table__ in tables:   # made just now, so its triggers are not there yet
+        install(connection)
