@@ -20,6 +20,14 @@ def test_security_headers_on_every_page(client, path):
     assert headers["Cache-Control"] == "no-store"
 
 
+def test_a_header_a_view_sets_itself_is_kept_and_not_doubled(app_factory):
+    app = app_factory()
+    app.add_url_rule("/framed", "framed", lambda: ("ok", {"X-Frame-Options": "SAMEORIGIN"}))
+    headers = app.test_client().get("/framed").headers
+    assert headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert headers.getlist("X-Content-Type-Options") == ["nosniff"]
+
+
 def test_server_error_page_has_headers_and_rolls_back(app, client):
     @app.get("/boom-for-test")
     def boom():

@@ -18,18 +18,21 @@ def content_security_policy(form_action_extra: str) -> str:
 
 
 def register(app: Flask) -> None:
-    csp = content_security_policy(app.config["CSP_FORM_ACTION_EXTRA"])
+    security_headers = [
+        ("Content-Security-Policy", content_security_policy(app.config["CSP_FORM_ACTION_EXTRA"])),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains"),
+    ]
 
     @app.after_request
     def set_security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", csp)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
+        present = {name.lower() for name, _ in headers.items()}   # a view may set its own policy
+        headers.extend((name, value) for name, value in security_headers if name.lower() not in present)
         if request.endpoint != "static":
             # Every dynamic page may carry a person's data or a CSRF token:
             # never let a shared or back-button cache keep it.
