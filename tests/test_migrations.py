@@ -32,9 +32,11 @@ def test_migrations_build_exactly_the_models_schema(empty_database_url):
             differences = compare_metadata(context, db.metadata)
             timeline_rows = connection.execute(text("SELECT count(*) FROM timeline_entries")).scalar()
             versioned = tables_with_version_triggers(connection, "directory")
+            versions = connection.execute(text("SELECT name FROM data_versions")).scalars().all()
         assert differences == [], f"models and migrations differ: {differences}"
         # Every table a directory page reads tells its kept pages when it changes.
         assert versioned == set(directory_tables())
+        assert versions == ["directory"]   # known from the start: pages are kept before the first write
         assert timeline_rows == 3
         # The search index made by the migration (not a model) finds a member added afterwards.
         make_member(last_name="Rivera-Lopez")

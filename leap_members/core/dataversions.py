@@ -10,6 +10,7 @@ On SQLite a trigger per row and kind of change; on PostgreSQL one deferred trigg
 that writes the version once per transaction, at commit, when every other lock is already
 held (so writers cannot deadlock on the version row), and one for TRUNCATE.
 """
+import secrets
 from collections.abc import Callable, Iterable
 
 from sqlalchemy import BigInteger, String, bindparam, event, select
@@ -75,7 +76,8 @@ def postgresql_triggers(table: str, name: str) -> list[str]:
 
 
 def install(connection) -> None:
-    """Create the triggers of every followed version (new schemas; migrations write their own)."""
+    """Create the triggers and a first version of every followed version (new schemas; migrations
+    write their own)."""
     postgresql = connection.dialect.name == "postgresql"
     if postgresql:
         connection.exec_driver_sql(POSTGRESQL_FUNCTION)
@@ -83,6 +85,7 @@ def install(connection) -> None:
         for table in tables():
             for statement in (postgresql_triggers if postgresql else sqlite_triggers)(table, name):
                 connection.exec_driver_sql(statement)
+        connection.execute(DataVersion.__table__.insert().values(name=name, version=secrets.randbits(62)))
 
 
 @event.listens_for(db.metadata, "after_create")

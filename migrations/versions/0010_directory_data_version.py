@@ -9,6 +9,8 @@ Revises: 0009
 Create Date: 2026-11-29
 
 """
+import secrets
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -37,12 +39,13 @@ END $$
 
 
 def upgrade():
-    op.create_table(
+    versions = op.create_table(
         'data_versions',
         sa.Column('name', sa.String(length=40), nullable=False),
         sa.Column('version', sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint('name', name=op.f('pk_data_versions')),
     )
+    op.bulk_insert(versions, [{'name': NAME, 'version': secrets.randbits(62)}])   # known from the start
     if op.get_bind().dialect.name == 'postgresql':
         op.execute(POSTGRESQL_FUNCTION)
         for table in TABLES:
