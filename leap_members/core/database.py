@@ -31,6 +31,27 @@ def analyze() -> None:
     db.session.commit()
 
 
+def commit_one(statement) -> list:
+    """Run one statement that is atomic by itself and commit it; its rows, fetched.
+
+    On PostgreSQL it runs on a connection of its own outside a transaction block: no BEGIN and
+    no COMMIT, two round trips fewer (the webhook's store of an event: 0.13-0.16 x -> 0.2 x
+    hello-world). On SQLite, in the session's transaction, committed.
+    """
+    if on_sqlite():
+        rows = db.session.execute(statement).all()
+        db.session.commit()
+        return rows
+    with db.engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        driver.autocommit = True
+        try:
+            return connection.execute(statement).all()
+        finally:
+            if not driver.closed:
+                driver.autocommit = False   # back to the pool as it came
+
+
 def _reads_only() -> bool:
     return has_request_context() and (request.method in READ_ONLY_METHODS or g.get(_READING_ONLY, False))
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..core.database import on_sqlite
+from ..core.database import commit_one, on_sqlite
 from ..core.timeutil import utcnow
 from ..extensions import db
 from . import stripe_client
@@ -63,13 +63,14 @@ def _apply(event: dict, extra: dict) -> tuple[str, str]:
 
 
 def receive(event: dict, body: str) -> bool:
-    """Store a verified event for the event worker; False if an event with its id was stored before.
+    """Store a verified event for the event worker, committed; False if an event with its id was
+    stored before.
 
     The body goes in as Stripe signed it, wrapped as {"event": ...}, so nothing is parsed or
-    serialised again on the way in.
+    serialised again on the way in. One statement, atomic by itself (core.database.commit_one).
     """
     statement = _insert(event, "webhook", EventOutcome.QUEUED, payload='{"event":' + body + "}")
-    return db.session.execute(statement.returning(StripeEvent.id)).first() is not None
+    return bool(commit_one(statement.returning(StripeEvent.id)))
 
 
 def process_event(event: dict, source: str = "webhook", extra: dict | None = None) -> Result:

@@ -29,7 +29,6 @@ def stripe_webhook():
         return jsonify(error="not a Stripe event"), 400
     try:
         fresh = receive(event, body)
-        db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
         current_app.logger.exception("Database error while storing Stripe event %s", event["id"])
