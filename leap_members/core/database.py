@@ -1,5 +1,7 @@
 """The database as the app uses it: SQLite settings for concurrent workers, the dialect test,
 planner statistics."""
+import re
+
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
@@ -57,12 +59,63 @@ def _reads_only() -> bool:
 
 
 def configure_engine(app: Flask) -> None:
-    """On SQLite: WAL, foreign keys, a busy timeout, and write locks taken up front."""
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        return
+    """On SQLite: WAL, foreign keys, a busy timeout, and write locks taken up front. On
+    PostgreSQL: page views read outside a transaction block until they first need one."""
     with app.app_context():
         engine = db.engine
-    _configure_sqlite(engine)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        _configure_sqlite(engine)
+    elif engine.dialect.driver == "psycopg":
+        _configure_postgresql(engine)
+
+
+# Reads that need a transaction block: row locks, and server-side cursors (yield_per).
+_LOCKING = re.compile(r"\bFOR (?:NO KEY )?(?:UPDATE|SHARE)\b|\bFOR KEY SHARE\b|pg_advisory")
+_PLAIN_READ = ("SELECT", "WITH")   # a WITH that writes needs one too (below)
+_READING_OUTSIDE = "leap_reading_outside_a_transaction"
+
+
+def _needs_a_transaction(statement: str, context) -> bool:
+    head = statement.lstrip()[:6].upper()
+    if not head.startswith(_PLAIN_READ) or _LOCKING.search(statement):
+        return True
+    if head.startswith("WITH") and re.search(r"\b(?:INSERT|UPDATE|DELETE)\b", statement, re.IGNORECASE):
+        return True
+    return bool(context is not None and context.execution_options.get("stream_results"))
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    """A page view (GET, HEAD) reads with psycopg in autocommit mode: no BEGIN before its first
+    query and no ROLLBACK after its last, two round trips fewer. Under READ COMMITTED each
+    statement sees what was committed when it started, in a transaction block or not, so plain
+    reads see the same. The first statement that needs a transaction (any write, a row lock,
+    an advisory lock, a server-side cursor) turns autocommit off before it is sent, and from
+    there on the request works in a transaction as any other, committed or rolled back at the end.
+    """
+    @event.listens_for(engine, "begin")
+    def read_outside_a_transaction(connection):
+        if _reads_only():
+            connection.connection.driver_connection.autocommit = True
+            connection.info[_READING_OUTSIDE] = True
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def begin_before_what_needs_it(connection, cursor, statement, parameters, context, executemany):
+        if connection.info.get(_READING_OUTSIDE) and _needs_a_transaction(statement, context):
+            connection.info.pop(_READING_OUTSIDE)
+            connection.connection.driver_connection.autocommit = False
+
+    def end(connection):
+        if connection.info.pop(_READING_OUTSIDE, False):
+            connection.connection.driver_connection.autocommit = False
+
+    event.listen(engine, "commit", end)
+    event.listen(engine, "rollback", end)
+
+    @event.listens_for(engine, "checkin")
+    def back_to_the_pool_in_transaction_mode(dbapi_connection, record):
+        record.info.pop(_READING_OUTSIDE, None)
+        if dbapi_connection is not None and not dbapi_connection.closed and dbapi_connection.autocommit:
+            dbapi_connection.autocommit = False
 
 
 def _configure_sqlite(engine: Engine) -> None:
