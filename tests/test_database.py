@@ -1,12 +1,13 @@
 """The database helpers every feature shares."""
 import pytest
 from psycopg.pq import TransactionStatus
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from leap_members.core.database import commit_one
 from leap_members.core.dataversions import DataVersion
 from leap_members.extensions import db
 from tests.conftest import DATABASE_URL
+from tests.support.database import execute
 
 
 def test_a_statement_committed_on_its_own_is_kept_and_later_work_stays_in_a_transaction(app):
@@ -40,7 +41,17 @@ def _probe_app(app_factory):
         db.session.execute(insert(DataVersion).values(name="second", version=2))
         raise RuntimeError("the view fails after writing")
 
-    for view in (reads, locks, writes_then_fails):
+    def stores_on_its_own():
+        commit_one(insert(DataVersion).values(name="on its own", version=3))
+        return status()
+
+    def loses_its_connection():
+        db.session.execute(select(DataVersion.name)).all()
+        backend = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+        execute(app.config["SQLALCHEMY_DATABASE_URI"], "SELECT pg_terminate_backend(:backend)", backend=backend)
+        db.session.execute(select(DataVersion.name)).all()   # the server has gone: OperationalError
+
+    for view in (reads, locks, writes_then_fails, stores_on_its_own, loses_its_connection):
         app.add_url_rule(f"/probe/{view.__name__}", view.__name__, view)
     return app
 
@@ -62,3 +73,21 @@ def test_a_page_view_that_writes_does_so_in_one_transaction(app_factory):
     with app.app_context():
         names = set(db.session.scalars(select(DataVersion.name)))
     assert not names & {"first", "second"}
+
+
+def test_a_page_view_can_store_a_row_on_its_own(app_factory):
+    app = _probe_app(app_factory)
+    assert app.test_client().get("/probe/stores_on_its_own").status_code == 200
+    with app.app_context():
+        assert "on its own" in set(db.session.scalars(select(DataVersion.name)))
+
+
+@pytest.mark.skipif(not DATABASE_URL.startswith("postgres"), reason="a server connection to lose")
+def test_a_page_view_that_loses_its_connection_answers_a_500_page_and_the_next_one_works(app_factory):
+    app = _probe_app(app_factory)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = app.test_client()
+    response = client.get("/probe/loses_its_connection")
+    assert response.status_code == 500
+    assert response.headers["X-Content-Type-Options"] == "nosniff"   # the app's own error page
+    assert client.get("/probe/reads").status_code == 200

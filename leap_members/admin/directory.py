@@ -70,8 +70,11 @@ def directory_page(query: DirectoryQuery) -> DirectoryPage:
     where = conditions(query)
     total = db.session.scalar(select(func.count()).select_from(Member).where(*where)) or 0
     pages = max(1, -(-total // query.per_page))
+    # populate_existing: a member the request has loaded already (the staff member looking) is shown
+    # as the rows read now are, not as first loaded; the page may be kept for everyone (directory_pages.py).
     members = list(db.session.scalars(select(Member).where(*where).order_by(*order_by(query.sort))
-                                      .limit(query.per_page).offset((query.page - 1) * query.per_page)))
+                                      .limit(query.per_page).offset((query.page - 1) * query.per_page)
+                                      .execution_options(populate_existing=True)))
     return DirectoryPage(members=members, total=total, pages=pages, flags=flags_for([m.id for m in members]))
 
 

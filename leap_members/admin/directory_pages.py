@@ -7,7 +7,7 @@ is served from memory. "Unchanged" is the directory's data version (core/dataver
 the database replaces with every write to the members table or to a table behind a flag, so a
 kept page is never older than the data: an edit, a signup, a gift or a merge shows at once.
 """
-from flask import current_app, render_template
+from flask import current_app, render_template, request
 from markupsafe import Markup
 
 from ..core import dataversions, registry
@@ -52,9 +52,10 @@ def directory_body(query: DirectoryQuery) -> Markup:
     under it can only be newer than it, never older."""
     version = dataversions.current(VERSION)
     kept = _kept()
-    body = kept.get(version, query)
+    key = (request.script_root, query)   # the page's links start with the site's root
+    body = kept.get(version, key)
     if body is None:
         body = Markup(render_template("admin/_directory_body.html", query=query, result=directory_page(query),
                                       **filter_choices()))
-        kept.keep(version, query, body)
+        kept.keep(version, key, body)
     return body

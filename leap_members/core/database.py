@@ -4,6 +4,7 @@ import re
 
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, text
+from sqlalchemy.exc import ResourceClosedError
 from sqlalchemy.engine import Engine
 
 from ..extensions import db
@@ -33,22 +34,29 @@ def analyze() -> None:
     db.session.commit()
 
 
+def _rows(result) -> list:
+    try:
+        return result.all()
+    except ResourceClosedError:   # a statement without RETURNING has no rows to give
+        return []
+
+
 def commit_one(statement) -> list:
-    """Run one statement that is atomic by itself and commit it; its rows, fetched.
+    """Run one statement that is atomic by itself and commit it; its rows (RETURNING), fetched.
 
     On PostgreSQL it runs on a connection of its own outside a transaction block: no BEGIN and
     no COMMIT, two round trips fewer (the webhook's store of an event: 0.13-0.16 x -> 0.2 x
     hello-world). On SQLite, in the session's transaction, committed.
     """
     if on_sqlite():
-        rows = db.session.execute(statement).all()
+        rows = _rows(db.session.execute(statement))
         db.session.commit()
         return rows
     with db.engine.connect() as connection:
         driver = connection.connection.driver_connection
         driver.autocommit = True
         try:
-            return connection.execute(statement).all()
+            return _rows(connection.execute(statement))
         finally:
             if not driver.closed:
                 driver.autocommit = False   # back to the pool as it came
@@ -70,7 +78,8 @@ def configure_engine(app: Flask) -> None:
 
 
 # Reads that need a transaction block: row locks, and server-side cursors (yield_per).
-_LOCKING = re.compile(r"\bFOR (?:NO KEY )?(?:UPDATE|SHARE)\b|\bFOR KEY SHARE\b|pg_advisory")
+_LOCKING = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE)\b|\bFOR\s+KEY\s+SHARE\b|\bpg_(?:try_)?advisory",
+                      re.IGNORECASE)
 _PLAIN_READ = ("SELECT", "WITH")   # a WITH that writes needs one too (below)
 _READING_OUTSIDE = "leap_reading_outside_a_transaction"
 
@@ -94,8 +103,9 @@ def _configure_postgresql(engine: Engine) -> None:
     """
     @event.listens_for(engine, "begin")
     def read_outside_a_transaction(connection):
-        if _reads_only():
-            connection.connection.driver_connection.autocommit = True
+        driver = connection.connection.driver_connection
+        if _reads_only() and not driver.autocommit:   # commit_one's connection is in autocommit already
+            driver.autocommit = True
             connection.info[_READING_OUTSIDE] = True
 
     @event.listens_for(engine, "before_cursor_execute")
@@ -105,7 +115,8 @@ def _configure_postgresql(engine: Engine) -> None:
             connection.connection.driver_connection.autocommit = False
 
     def end(connection):
-        if connection.info.pop(_READING_OUTSIDE, False):
+        # A connection lost mid-request is invalidated; its pool record is reset on check-in.
+        if not connection.invalidated and connection.info.pop(_READING_OUTSIDE, False):
             connection.connection.driver_connection.autocommit = False
 
     event.listen(engine, "commit", end)

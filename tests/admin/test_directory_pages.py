@@ -6,6 +6,7 @@ from sqlalchemy import text
 
 from leap_members.core.pagecache import KeptPages
 from tests.support.clients import client_as
+from tests.conftest import DATABASE_URL
 from tests.support.database import execute
 
 QUERY = "/staff/members?q=rivera&sort=name"
@@ -95,3 +96,20 @@ def test_kept_pages_are_bounded_and_dropped_with_their_version():
     kept.keep(2, "d", "page d")
     assert kept.get(1, "a") is None and kept.get(2, "d") == "page d"
     assert kept.get(None, "d") is None         # an unknown version is never served from memory
+
+
+@pytest.mark.skipif(not DATABASE_URL.startswith("postgres"), reason="SQLite reads one snapshot per request")
+def test_the_staff_member_looking_is_listed_as_the_database_has_them_now(app, staff_client, staff):
+    query = "/staff/members?q=staff%40example.org"
+    staff_client.get(query)   # the staff member is loaded in this session, with their name as it was
+    execute(app.config["SQLALCHEMY_DATABASE_URI"], "UPDATE members SET last_name = 'Renamed' WHERE id = :id",
+            id=staff.id)
+    html = staff_client.get(query).get_data(as_text=True)
+    assert re.search(r'<a href="/staff/members/\d+">Renamed, ', html)
+
+
+def test_a_site_under_a_path_prefix_gets_its_own_kept_pages(staff_client, riveras):
+    at_root = staff_client.get(QUERY).get_data(as_text=True)
+    under_prefix = staff_client.get(QUERY, base_url="http://localhost/members/").get_data(as_text=True)
+    assert f'href="/staff/members/{riveras[0].id}"' in at_root
+    assert f'href="/members/staff/members/{riveras[0].id}"' in under_prefix
