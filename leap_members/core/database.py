@@ -80,7 +80,8 @@ def configure_engine(app: Flask) -> None:
 # Reads that need a transaction block: row locks, and server-side cursors (yield_per).
 _LOCKING = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE)\b|\bFOR\s+KEY\s+SHARE\b|\bpg_(?:try_)?advisory",
                       re.IGNORECASE)
-_PLAIN_READ = ("SELECT", "WITH")   # a WITH that writes needs one too (below)
+_PLAIN_READ = ("SELECT", "WITH")
+_WRITING = re.compile(r"\b(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE)   # in a WITH, a write needs one too
 _READING_OUTSIDE = "leap_reading_outside_a_transaction"
 
 
@@ -88,7 +89,7 @@ def _needs_a_transaction(statement: str, context) -> bool:
     head = statement.lstrip()[:6].upper()
     if not head.startswith(_PLAIN_READ) or _LOCKING.search(statement):
         return True
-    if head.startswith("WITH") and re.search(r"\b(?:INSERT|UPDATE|DELETE)\b", statement, re.IGNORECASE):
+    if head.startswith("WITH") and _WRITING.search(statement):
         return True
     return bool(context is not None and context.execution_options.get("stream_results"))
 

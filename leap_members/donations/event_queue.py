@@ -74,12 +74,11 @@ def _postpone(row_id: int, error: Exception) -> None:
 
 def waiting() -> dict[str, int]:
     """Events stored and not applied: queued (and of those, postponed after a failure), deferred."""
-    count = db.session.scalar
-    found = {
-        "queued": count(select(func.count()).where(StripeEvent.outcome == EventOutcome.QUEUED)),
-        "postponed": count(select(func.count()).where(StripeEvent.outcome == EventOutcome.QUEUED,
-                                                      StripeEvent.retry_at > utcnow())),
-        "deferred": count(select(func.count()).where(StripeEvent.outcome == EventOutcome.DEFERRED)),
-    }
+    queued = StripeEvent.outcome == EventOutcome.QUEUED
+    counts = db.session.execute(select(
+        func.count().filter(queued).label("queued"),
+        func.count().filter(queued, StripeEvent.retry_at > utcnow()).label("postponed"),
+        func.count().filter(StripeEvent.outcome == EventOutcome.DEFERRED).label("deferred"))
+        .where(StripeEvent.outcome.in_((EventOutcome.QUEUED, EventOutcome.DEFERRED)))).one()
     db.session.rollback()
-    return found
+    return dict(counts._mapping)

@@ -5,7 +5,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from ..core.leases import lease_due
 from ..core.timeutil import backoff, utcnow
@@ -55,14 +55,10 @@ def send_pending(limit: int = 100) -> tuple[int, int]:
 
 
 def _lease_and_build(limit: int, sender: str) -> list[tuple[int, EmailMessage]]:
+    """Lease the due messages (their fields come back with the lease) and build them."""
     due = [OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None), OutboxMessage.next_attempt_at <= utcnow()]
-    ids = [row.id for row in lease_due(OutboxMessage, due, OutboxMessage.next_attempt_at, LEASE, limit)]
-    if not ids:
-        return []
-    messages = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id))
-    built = [(message.id, _build(message, sender)) for message in messages]
-    db.session.commit()   # end the read before talking to the SMTP server
-    return built
+    leased = lease_due(OutboxMessage, due, OutboxMessage.next_attempt_at, LEASE, limit, *_BUILT_FROM)
+    return [(message.id, _build(message, sender)) for message in leased]
 
 
 def _connect(cfg) -> smtplib.SMTP:
@@ -74,7 +70,13 @@ def _connect(cfg) -> smtplib.SMTP:
     return smtp
 
 
-def _build(message: OutboxMessage, sender: str) -> EmailMessage:
+# What _build reads of a message, returned by the lease itself.
+_BUILT_FROM = (OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.body_text, OutboxMessage.body_html,
+               OutboxMessage.reply_to)
+
+
+def _build(message, sender: str) -> EmailMessage:
+    """The e-mail of a leased message (a row with the id and _BUILT_FROM)."""
     email = EmailMessage()
     email["From"] = sender
     email["To"] = message.to_address
