@@ -3,6 +3,7 @@ import re
 
 import pytest
 from flask import g, has_app_context
+from sqlalchemy import event
 from flask.testing import FlaskClient
 
 from leap_members import create_app
@@ -177,3 +178,31 @@ def link_in(message) -> str:
 @pytest.fixture
 def mail_link():
     return link_in
+
+
+class StatementCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as counter: ... -> counter.count SQL statements were sent."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        counter = StatementCounter()
+        event.listen(_db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", counter)
+    return counting

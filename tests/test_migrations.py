@@ -6,6 +6,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, select, text
 
 from leap_members import create_app
+from leap_members.core import dataversions
 from leap_members.extensions import db
 from leap_members.members import search
 from leap_members.members.models import Member
@@ -31,12 +32,12 @@ def test_migrations_build_exactly_the_models_schema(empty_database_url):
                 "include_name": lambda name, type_, parents: not is_search_object(name)})
             differences = compare_metadata(context, db.metadata)
             timeline_rows = connection.execute(text("SELECT count(*) FROM timeline_entries")).scalar()
-            versioned = tables_with_version_triggers(connection, "directory")
-            versions = connection.execute(text("SELECT name FROM data_versions")).scalars().all()
+            versioned = {name: tables_with_version_triggers(connection, name) for name in dataversions.followed()}
+            versions = connection.execute(text("SELECT name FROM data_versions ORDER BY name")).scalars().all()
         assert differences == [], f"models and migrations differ: {differences}"
-        # Every table a directory page reads tells its kept pages when it changes.
-        assert versioned == set(directory_tables())
-        assert versions == ["directory"]   # known from the start: pages are kept before the first write
+        # Every table a kept page reads tells its kept pages when it changes.
+        assert versioned == {"directory": set(directory_tables()), "actions": {"actions"}}
+        assert versions == ["actions", "directory"]   # known from the start: pages are kept before the first write
         assert timeline_rows == 3
         # The search index made by the migration (not a model) finds a member added afterwards.
         make_member(last_name="Rivera-Lopez")

@@ -11,7 +11,7 @@ from flask import current_app, render_template, request
 from markupsafe import Markup
 
 from ..core import dataversions, registry
-from ..core.pagecache import KeptPages
+from ..core.pagecache import kept_pages
 from ..members.categories import CATEGORY_CHOICES
 from ..members.geography import US_STATES
 from ..members.models import Member
@@ -32,14 +32,6 @@ def directory_tables() -> list[str]:
 dataversions.follow(VERSION, directory_tables)
 
 
-def _kept() -> KeptPages:
-    app = current_app._get_current_object()
-    kept = app.extensions.get("directory_pages")
-    if kept is None:
-        kept = app.extensions["directory_pages"] = KeptPages(app.config["DIRECTORY_KEPT_PAGES"])
-    return kept
-
-
 def filter_choices() -> dict:
     """What the filter form offers; the same lists the parser accepts."""
     return {"categories": CATEGORY_CHOICES, "statuses": STATUS_LABELS, "verifications": VERIFICATION_LABELS,
@@ -51,7 +43,7 @@ def directory_body(query: DirectoryQuery) -> Markup:
     """The filters and results for ``query``. The version is read before the rows, so a page kept
     under it can only be newer than it, never older."""
     version = dataversions.current(VERSION)
-    kept = _kept()
+    kept = kept_pages("directory_pages", current_app.config["DIRECTORY_KEPT_PAGES"])
     key = (request.script_root, query)   # the page's links start with the site's root
     body = kept.get(version, key)
     if body is None:

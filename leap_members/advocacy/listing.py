@@ -1,18 +1,21 @@
 """The list of open actions, rendered once per change and served from memory between changes.
 
-The list is the same for every member. Each view reads the published actions' ids, edit
-times and counts (one small query); while those and the clock's next boundary (an action
-closing, or starting to close soon) are unchanged, the list rendered last time is the list
-this view would render, so it is reused. Any edit, publication, closing or sign-up changes
-the key, on every worker, at once.
+The list is the same for every member. It is kept per worker under the actions' data version
+(core/dataversions.py), which the database replaces with every write to the actions table (an
+edit, a publication, a closing, and each sign-up, which moves its action's ``taking_part``), and
+until the clock's next boundary (an action closing, or starting to close soon). Each view reads
+the one-row version first; while it and the clock are unchanged, the list rendered last time is
+the list this view would render.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template
+from flask import render_template, request
 from markupsafe import Markup
 from sqlalchemy import select
 
+from ..core import dataversions
+from ..core.pagecache import kept_pages
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .eligibility import restriction_text
@@ -22,11 +25,10 @@ from .times import format_local, format_range
 SORTS = {"newest": "Newest first", "closing": "Closing soon first"}
 CLOSING_SOON = timedelta(days=7)
 
+VERSION = "actions"
+_KEPT_LISTS = 32   # (type or all) x order x site root: a handful per worker
 
-# What the list shows changes only with these (a Core query: it runs on every view).
-_ACTIONS = Action.__table__
-_LIST_STATE = (select(_ACTIONS.c.id, _ACTIONS.c.updated_at, _ACTIONS.c.taking_part)
-               .where(_ACTIONS.c.status == ActionStatus.PUBLISHED).order_by(_ACTIONS.c.id))
+dataversions.follow(VERSION, lambda: [Action.__tablename__])
 
 
 @dataclass
@@ -40,7 +42,6 @@ class ListedAction:
 
 @dataclass
 class RenderedList:
-    state: tuple                     # the published actions' (id, updated_at, taking_part) it shows
     valid_until: datetime | None   # the next moment an action closes or starts closing soon
     html: Markup
 
@@ -68,16 +69,18 @@ def open_actions(kind: str | None, sort: str, now: datetime) -> list[ListedActio
 
 
 def open_actions_html(kind: str | None, sort: str) -> Markup:
-    """The rendered list for this filter and order: from memory if nothing it shows has changed."""
+    """The rendered list for this filter and order: from memory if nothing it shows has changed.
+    The version is read before the rows, so a list kept under it is never older than it."""
+    version = dataversions.current(VERSION)
     now = utcnow()
-    state = tuple(db.session.connection().execute(_LIST_STATE).all())
-    lists = current_app.extensions.setdefault("advocacy_open_actions", {})
-    cached = lists.get((kind, sort))
-    if cached is not None and cached.state == state and (cached.valid_until is None or now < cached.valid_until):
-        return cached.html
+    kept = kept_pages("advocacy_open_actions", _KEPT_LISTS)
+    key = (request.script_root, kind, sort)   # the list's links start with the site's root
+    rendered = kept.get(version, key)
+    if rendered is not None and (rendered.valid_until is None or now < rendered.valid_until):
+        return rendered.html
     listed = open_actions(kind, sort, now)
     html = Markup(render_template("advocacy/_open_actions.html", listed=listed, kind=kind))
-    lists[(kind, sort)] = RenderedList(state, _next_boundary(listed, now), html)
+    kept.keep(version, key, RenderedList(_next_boundary(listed, now), html))
     return html
 
 

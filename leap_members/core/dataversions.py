@@ -36,6 +36,11 @@ def follow(name: str, tables: Callable[[], Iterable[str]]) -> None:
     _FOLLOWED[name] = tables
 
 
+def followed() -> dict[str, set[str]]:
+    """Each version and the tables it follows."""
+    return {name: set(tables()) for name, tables in _FOLLOWED.items()}
+
+
 def current(name: str) -> int | None:
     """The version now, in the request's transaction; None if unknown. (On the session's
     connection: the ORM's execute path would cost as much again as the query.)"""

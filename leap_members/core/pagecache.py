@@ -57,3 +57,12 @@ class KeptPages:
             self._pages.move_to_end(key)
             while len(self._pages) > self.size:
                 self._pages.popitem(last=False)
+
+
+def kept_pages(name: str, size: int) -> KeptPages:
+    """This worker's kept pages called ``name`` (made on first use, at most ``size`` of them)."""
+    app = current_app._get_current_object()
+    kept = app.extensions.get(name)
+    if kept is None:
+        kept = app.extensions[name] = KeptPages(size)
+    return kept

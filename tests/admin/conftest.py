@@ -1,11 +1,9 @@
-"""Staff console fixtures: logged-in clients by role, a SQL statement counter, CSV helpers."""
+"""Staff console fixtures: logged-in clients by role, CSV helpers."""
 import csv
 import io
 
 import pytest
-from sqlalchemy import event
 
-from leap_members.extensions import db as _db
 from tests.support.clients import log_in
 
 
@@ -37,34 +35,6 @@ def admin_client(app, admin):
     log_in(client, admin)
     client.member = admin
     return client
-
-
-class StatementCounter:
-    def __init__(self):
-        self.statements: list[str] = []
-
-    def __call__(self, conn, cursor, statement, parameters, context, executemany):
-        self.statements.append(statement)
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
-
-
-@pytest.fixture
-def count_queries(app):
-    """with count_queries() as counter: ... -> counter.count SQL statements were sent."""
-    from contextlib import contextmanager
-
-    @contextmanager
-    def counting():
-        counter = StatementCounter()
-        event.listen(_db.engine, "before_cursor_execute", counter)
-        try:
-            yield counter
-        finally:
-            event.remove(_db.engine, "before_cursor_execute", counter)
-    return counting
 
 
 def read_csv(data: bytes) -> list[list[str]]:

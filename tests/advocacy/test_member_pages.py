@@ -1,8 +1,11 @@
 """The list of open actions and "my actions"."""
 from datetime import timedelta
 
+from sqlalchemy import text
+
 from leap_members.advocacy.models import ActionKind, ActionSignup, ActionStatus
 from leap_members.core.timeutil import utcnow
+from tests.support.database import execute
 
 
 def _titles_in_order(html: str, titles: list[str]) -> list[str]:
@@ -110,3 +113,38 @@ def test_the_list_follows_the_clock_when_nothing_else_changes(client, auth, memb
     assert "Closing soon</span>" in client.get("/actions").get_data(as_text=True)
     monkeypatch.setattr(listing, "utcnow", lambda: now + timedelta(days=10, seconds=1))
     assert "Closes in ten days" not in client.get("/actions").get_data(as_text=True)
+
+
+def test_the_list_is_served_from_memory_until_the_actions_change(app, client, auth, member, make_action, db,
+                                                                   count_queries):
+    make_action(title="Treat addiction as health", goal=10)
+    auth.login(member.email)
+    client.get("/actions")
+    with count_queries() as counter:
+        html = client.get("/actions").get_data(as_text=True)
+    assert "Treat addiction as health" in html
+    assert counter.count == 2   # the member and the list's version: no action rows read
+    db.session.rollback()   # the test's own transaction would hold SQLite's write lock
+    execute(app.config["SQLALCHEMY_DATABASE_URI"], "UPDATE actions SET title = 'Changed by hand'")
+    db.session.rollback()   # the test's requests share one session; a served request starts afresh
+    assert "Changed by hand" in client.get("/actions").get_data(as_text=True)
+
+
+def test_nothing_is_kept_while_the_list_version_is_unknown(client, auth, member, make_action, db, count_queries):
+    make_action(title="Treat addiction as health", goal=10)
+    db.session.execute(text("DELETE FROM data_versions"))
+    db.session.commit()
+    auth.login(member.email)
+    client.get("/actions")
+    with count_queries() as counter:
+        html = client.get("/actions").get_data(as_text=True)
+    assert "Treat addiction as health" in html and counter.count > 2
+
+
+def test_a_site_under_a_path_prefix_gets_its_own_kept_list(client, auth, member, make_action):
+    action = make_action(title="Treat addiction as health", goal=10)
+    auth.login(member.email)
+    at_root = client.get("/actions").get_data(as_text=True)
+    under_prefix = client.get("/actions", base_url="http://localhost/members/").get_data(as_text=True)
+    assert f'href="/actions/{action.slug}"' in at_root
+    assert f'href="/members/actions/{action.slug}"' in under_prefix
