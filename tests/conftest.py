@@ -3,8 +3,8 @@ import re
 
 import pytest
 from flask import g, has_app_context
-from sqlalchemy import event
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from leap_members import create_app
 from leap_members.extensions import db as _db
