@@ -7,7 +7,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import load_config
-from .core import database, errors, headers, requests, sessions, templating
+from .core import database, dataversions, errors, headers, requests, sessions, templating
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    dataversions.register(app)
     errors.register(app)
     headers.register(app)
     requests.register(app)

@@ -13,7 +13,8 @@ held (so writers cannot deadlock on the version row), and one for TRUNCATE.
 import secrets
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import BigInteger, String, bindparam, event, select
+from flask import Flask, g, has_app_context
+from sqlalchemy import BigInteger, Select, String, bindparam, event, literal, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -29,6 +30,7 @@ class DataVersion(db.Model):
 
 
 _VERSION_OF = select(DataVersion.__table__.c.version).where(DataVersion.__table__.c.name == bindparam("name"))
+_READ_AHEAD = "_leap_data_versions"   # g: the versions read with the request's first statement
 
 
 def follow(name: str, tables: Callable[[], Iterable[str]]) -> None:
@@ -43,8 +45,48 @@ def followed() -> dict[str, set[str]]:
 
 def current(name: str) -> int | None:
     """The version now, in the request's transaction; None if unknown. (On the session's
-    connection: the ORM's execute path would cost as much again as the query.)"""
+    connection: the ORM's execute path would cost as much again as the query.)
+
+    If the request read it ahead (``with_versions``) and has sent no write since, that value:
+    it was read before anything the request reads now, so a page built from what it reads now
+    and kept under it is never older than it."""
+    read_ahead = g.get(_READ_AHEAD) if has_app_context() else None
+    if read_ahead is not None and name in read_ahead:
+        return read_ahead[name]
     return db.session.connection().execute(_VERSION_OF, {"name": name}).scalar_one_or_none()
+
+
+def with_versions(statement: Select) -> Select:
+    """``statement`` with one more column per followed version, last and in name order: a
+    statement every request sends anyway (the logged-in member's) reads them in the same round
+    trip. Give its row to ``read_ahead``."""
+    versions = DataVersion.__table__
+    return statement.add_columns(*(
+        select(versions.c.version).where(versions.c.name == literal(name)).scalar_subquery().label(f"version_{name}")
+        for name in sorted(_FOLLOWED)))
+
+
+def read_ahead(row) -> None:
+    """Remember for this request the versions a ``with_versions`` statement read, until the
+    request sends a write (after which a page it builds could show what its version does not)."""
+    names = sorted(_FOLLOWED)
+    setattr(g, _READ_AHEAD, dict(zip(names, row[len(row) - len(names):])))
+
+
+def register(app: Flask) -> None:
+    """Versions read ahead last until the request sends anything but a SELECT (a write, or a
+    WITH that may write), and never past its end (tests serve many requests in one app context)."""
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def forget_on_writes(connection, cursor, statement, parameters, context, executemany):
+        if statement.lstrip()[:6].upper() != "SELECT" and has_app_context():
+            g.pop(_READ_AHEAD, None)
+
+    @app.teardown_request
+    def forget_at_the_end(_error=None):
+        g.pop(_READ_AHEAD, None)
 
 
 def trigger_name(table: str, name: str) -> str:
