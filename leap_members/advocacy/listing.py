@@ -1,21 +1,22 @@
-"""The list of open actions, rendered once per change and served from memory between changes.
+"""The page of open actions, rendered once per change and served from memory between changes.
 
-The list is the same for every member. It is kept per worker under the actions' data version
-(core/dataversions.py), which the database replaces with every write to the actions table (an
-edit, a publication, a closing, and each sign-up, which moves its action's ``taking_part``), and
-until the clock's next boundary (an action closing, or starting to close soon). Each view reads
-the one-row version first; while it and the clock are unchanged, the list rendered last time is
-the list this view would render.
+The page is the same for every member (staff see one more link). It is kept per worker under
+the actions' data version (core/dataversions.py), which the database replaces with every write
+to the actions table (an edit, a publication, a closing, and each sign-up, which moves its
+action's ``taking_part``), and until the clock's next boundary (an action closing, or starting
+to close soon). Each view reads the one-row version first (with the member: members/login.py);
+while it and the clock are unchanged, the page rendered last time is the page this view would
+render.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import render_template, request
-from markupsafe import Markup
+from flask_login import current_user
 from sqlalchemy import select
 
 from ..core import dataversions
-from ..core.pagecache import kept_pages
+from ..core.pagecache import kept_pages, message_waiting, render_for_every_member, with_session_token
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .eligibility import restriction_text
@@ -26,7 +27,7 @@ SORTS = {"newest": "Newest first", "closing": "Closing soon first"}
 CLOSING_SOON = timedelta(days=7)
 
 VERSION = "actions"
-_KEPT_LISTS = 32   # (type or all) x order x site root: a handful per worker
+_KEPT_PAGES = 32   # (type or all) x order x staff or not x site root: a handful per worker
 
 dataversions.follow(VERSION, lambda: [Action.__tablename__])
 
@@ -41,9 +42,9 @@ class ListedAction:
 
 
 @dataclass
-class RenderedList:
+class KeptPage:
     valid_until: datetime | None   # the next moment an action closes or starts closing soon
-    html: Markup
+    html: str
 
 
 def open_actions(kind: str | None, sort: str, now: datetime) -> list[ListedAction]:
@@ -68,20 +69,29 @@ def open_actions(kind: str | None, sort: str, now: datetime) -> list[ListedActio
     return newest
 
 
-def open_actions_html(kind: str | None, sort: str) -> Markup:
-    """The rendered list for this filter and order: from memory if nothing it shows has changed.
-    The version is read before the rows, so a list kept under it is never older than it."""
+def action_list_page(kind: str | None, sort: str) -> str:
+    """The member's page of open actions, from memory if nothing it shows has changed.
+
+    The page is the same for every member but for the staff link in the menu, so it is kept
+    whole per (site root, type, order, staff or not), with a stand-in for the session's CSRF
+    token. The version is read before the rows, so a page kept under it is never older than it.
+    A message waiting to be shown makes the page this member's own: built, not kept."""
     version = dataversions.current(VERSION)
     now = utcnow()
-    kept = kept_pages("advocacy_open_actions", _KEPT_LISTS)
-    key = (request.script_root, kind, sort)   # the list's links start with the site's root
-    rendered = kept.get(version, key)
-    if rendered is not None and (rendered.valid_until is None or now < rendered.valid_until):
-        return rendered.html
-    listed = open_actions(kind, sort, now)
-    html = Markup(render_template("advocacy/_open_actions.html", listed=listed, kind=kind))
-    kept.keep(version, key, RenderedList(_next_boundary(listed, now), html))
-    return html
+    if message_waiting():
+        return _render(render_template, kind, sort, open_actions(kind, sort, now))
+    kept = kept_pages("advocacy_action_list_pages", _KEPT_PAGES)
+    key = (request.script_root, kind, sort, current_user.is_staff)   # links start with the site's root
+    page = kept.get(version, key)
+    if page is None or (page.valid_until is not None and now >= page.valid_until):
+        listed = open_actions(kind, sort, now)
+        page = KeptPage(_next_boundary(listed, now), _render(render_for_every_member, kind, sort, listed))
+        kept.keep(version, key, page)
+    return with_session_token(page.html)
+
+
+def _render(render, kind: str | None, sort: str, listed: list[ListedAction]) -> str:
+    return render("advocacy/index.html", listed=listed, kind=kind, sort=sort, kinds=ActionKind.LABELS, sorts=SORTS)
 
 
 def _next_boundary(listed: list[ListedAction], now: datetime) -> datetime | None:

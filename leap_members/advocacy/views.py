@@ -9,7 +9,7 @@ from . import bp
 from .calendar import event_ics
 from .eligibility import restriction_text, visible_to_member, visible_to_visitor
 from .forms import ButtonForm, signup_form_for
-from .listing import SORTS, open_actions_html
+from .listing import SORTS, action_list_page
 from .models import Action, ActionKind, SignupStatus
 from .notifications import action_url
 from .pages import action_page
@@ -40,8 +40,7 @@ def _member_action_or_404(slug: str):
 def index():
     kind = request.args.get("kind") if request.args.get("kind") in ActionKind.LABELS else None
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "newest"
-    return render_template("advocacy/index.html", action_list=open_actions_html(kind, sort), kind=kind, sort=sort,
-                           kinds=ActionKind.LABELS, sorts=SORTS)
+    return action_list_page(kind, sort)
 
 
 @bp.get("/actions/<int:action_id>")

@@ -1,13 +1,19 @@
 """Pages kept in a worker's memory: those the same for every visitor, and those built from data
 that has not changed since."""
+import secrets
 from collections import OrderedDict
 from functools import wraps
 from threading import Lock
 
-from flask import current_app, session
+from flask import current_app, render_template, session
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
 
 _FLASHES = "_flashes"
+# Where a page shared between members holds the session's CSRF token: random per worker, so no
+# text a member or staff can write matches it.
+_CSRF_TOKEN_STAND_IN = f"csrf-token-{secrets.token_hex(16)}"
 
 
 def same_for_every_visitor(view):
@@ -16,7 +22,7 @@ def same_for_every_visitor(view):
     settings and templates (no database rows, no CSRF token, no query string)."""
     @wraps(view)
     def wrapper():
-        if current_user.is_authenticated or _FLASHES in session:
+        if current_user.is_authenticated or message_waiting():
             return view()
         pages = current_app.extensions.setdefault("visitor_pages", {})
         key = f"{view.__module__}.{view.__qualname__}"
@@ -25,6 +31,23 @@ def same_for_every_visitor(view):
             page = pages[key] = view()
         return page
     return wrapper
+
+
+def message_waiting() -> bool:
+    """A flashed message waits to be shown: this page view is not the same as the next."""
+    return _FLASHES in session
+
+
+def render_for_every_member(template: str, **context) -> str:
+    """``template`` rendered with a stand-in for the session's CSRF token, for a page that is the
+    same for every member who may see it: serve it with ``with_session_token``. The page may
+    show nothing of the member (base.html says what it shows: whether they are staff)."""
+    return render_template(template, csrf_token=lambda: _CSRF_TOKEN_STAND_IN, **context)
+
+
+def with_session_token(page: str) -> str:
+    """A page from ``render_for_every_member``, with this session's CSRF token in its forms."""
+    return page.replace(_CSRF_TOKEN_STAND_IN, escape(generate_csrf()))
 
 
 class KeptPages:

@@ -1,4 +1,5 @@
 """The list of open actions and "my actions"."""
+import re
 from datetime import timedelta
 
 from sqlalchemy import text
@@ -6,6 +7,7 @@ from sqlalchemy import text
 from leap_members.advocacy.models import ActionKind, ActionSignup, ActionStatus
 from leap_members.core.timeutil import utcnow
 from tests.support.database import execute
+from tests.support.factories import PASSWORD
 
 
 def _titles_in_order(html: str, titles: list[str]) -> list[str]:
@@ -118,7 +120,7 @@ def test_the_list_follows_the_clock_when_nothing_else_changes(client, auth, memb
 def test_the_list_is_served_from_memory_until_the_actions_change(app, client, auth, member, make_action, db,
                                                                    count_queries):
     make_action(title="Treat addiction as health", goal=10)
-    auth.login(member.email)
+    auth.login(member.email, follow=True)   # the welcome message is shown on the page after login
     client.get("/actions")
     with count_queries() as counter:
         html = client.get("/actions").get_data(as_text=True)
@@ -149,3 +151,59 @@ def test_a_site_under_a_path_prefix_gets_its_own_kept_list(client, auth, member,
     under_prefix = client.get("/actions", base_url="http://localhost/members/").get_data(as_text=True)
     assert f'href="/actions/{action.slug}"' in at_root
     assert f'href="/members/actions/{action.slug}"' in under_prefix
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def _logged_in(app, email):
+    client = app.test_client()
+    token = CSRF_FIELD.search(client.get("/login").get_data(as_text=True)).group(1)
+    response = client.post("/login", data={"csrf_token": token, "email": email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def test_the_kept_page_shows_each_member_their_own_session_and_nothing_of_another(app_factory, member_factory,
+                                                                                  make_action):
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        make_action(title="Treat addiction as health", goal=10)
+        member_factory(first_name="Avery", last_name="Quillfeather", email="avery@example.org")
+        member_factory(first_name="Blake", last_name="Thistlewood", email="blake@example.org")
+    first, second = _logged_in(app, "avery@example.org"), _logged_in(app, "blake@example.org")
+    assert "Welcome back, Avery" in first.get("/actions").get_data(as_text=True)   # built for Avery alone
+    avery_page = first.get("/actions").get_data(as_text=True)
+    assert "Welcome back, Blake" in second.get("/actions").get_data(as_text=True)
+    blake_page = second.get("/actions").get_data(as_text=True)   # the page kept from Avery's view
+    assert "Treat addiction as health" in blake_page
+    for trace_of_avery in ("Avery", "Quillfeather", "avery@example.org"):
+        assert trace_of_avery not in blake_page
+    avery_token, blake_token = CSRF_FIELD.search(avery_page).group(1), CSRF_FIELD.search(blake_page).group(1)
+    assert avery_token != blake_token
+    assert avery_page.replace(avery_token, "") == blake_page.replace(blake_token, "")
+    # The token in the kept page is Blake's own: it logs Blake out.
+    assert second.post("/logout", data={"csrf_token": blake_token}).status_code == 302
+    assert second.get("/actions").status_code == 302
+    assert first.get("/actions").status_code == 200
+
+
+def test_staff_and_members_each_get_their_own_menu(client, auth, member, staff, make_action):
+    make_action(title="Treat addiction as health", goal=10)
+    auth.login(staff.email, follow=True)
+    assert ">Staff</a>" in client.get("/actions").get_data(as_text=True)
+    auth.logout()
+    auth.login(member.email, follow=True)
+    html = client.get("/actions").get_data(as_text=True)   # not the staff page kept just now
+    assert "Treat addiction as health" in html and ">Staff</a>" not in html
+
+
+def test_a_waiting_message_is_shown_once_on_the_list(client, auth, member, make_action):
+    make_action(title="Treat addiction as health", goal=10)
+    auth.login(member.email)
+    client.get("/actions")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "Your letter is on its way.")]
+    assert "Your letter is on its way." in client.get("/actions").get_data(as_text=True)
+    html = client.get("/actions").get_data(as_text=True)
+    assert "Treat addiction as health" in html and "Your letter is on its way." not in html
