@@ -61,9 +61,6 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "APP_ENV": env,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        # A server connection may have been closed (restart, failover): test it before use.
-        # A SQLite file cannot go away under an open connection, so it needs no test.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # Directory results kept per worker while the members' data is unchanged (0: none kept).
         "DIRECTORY_KEPT_PAGES": int(os.environ.get("DIRECTORY_KEPT_PAGES", "64")),

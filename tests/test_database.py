@@ -1,4 +1,6 @@
 """The database helpers every feature shares."""
+import time
+
 import pytest
 from psycopg.pq import TransactionStatus
 from sqlalchemy import insert, select, text
@@ -7,7 +9,7 @@ from leap_members.core.database import commit_one
 from leap_members.core.dataversions import DataVersion
 from leap_members.extensions import db
 from tests.conftest import DATABASE_URL
-from tests.support.database import execute
+from tests.support.database import execute, query_rows
 
 
 def test_a_statement_committed_on_its_own_is_kept_and_later_work_stays_in_a_transaction(app):
@@ -51,7 +53,10 @@ def _probe_app(app_factory):
         execute(app.config["SQLALCHEMY_DATABASE_URI"], "SELECT pg_terminate_backend(:backend)", backend=backend)
         db.session.execute(select(DataVersion.name)).all()   # the server has gone: OperationalError
 
-    for view in (reads, locks, writes_then_fails, stores_on_its_own, loses_its_connection):
+    def backend():
+        return str(db.session.execute(text("SELECT pg_backend_pid()")).scalar())
+
+    for view in (reads, locks, writes_then_fails, stores_on_its_own, loses_its_connection, backend):
         app.add_url_rule(f"/probe/{view.__name__}", view.__name__, view)
     return app
 
@@ -91,3 +96,18 @@ def test_a_page_view_that_loses_its_connection_answers_a_500_page_and_the_next_o
     assert response.status_code == 500
     assert response.headers["X-Content-Type-Options"] == "nosniff"   # the app's own error page
     assert client.get("/probe/reads").status_code == 200
+
+
+@pytest.mark.skipif(not DATABASE_URL.startswith("postgres"), reason="a server connection to lose")
+def test_a_connection_the_server_closed_while_it_sat_in_the_pool_costs_no_failed_page(app_factory):
+    app = _probe_app(app_factory)
+    client = app.test_client()
+    backend = int(client.get("/probe/backend").get_data(as_text=True))
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    execute(url, "SELECT pg_terminate_backend(:backend)", backend=backend)   # as a restart or failover would
+    for _ in range(100):   # until the server process has gone, and with it the pooled connection's socket
+        if not query_rows(url, "SELECT 1 FROM pg_stat_activity WHERE pid = :backend", backend=backend):
+            break
+        time.sleep(0.02)
+    response = client.get("/probe/backend")
+    assert response.status_code == 200 and int(response.get_data(as_text=True)) != backend

@@ -1,10 +1,11 @@
 """The database as the app uses it: SQLite settings for concurrent workers, the dialect test,
 planner statistics."""
 import re
+import select
 
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, text
-from sqlalchemy.exc import ResourceClosedError
+from sqlalchemy.exc import DisconnectionError, ResourceClosedError
 from sqlalchemy.engine import Engine
 
 from ..extensions import db
@@ -68,7 +69,9 @@ def _reads_only() -> bool:
 
 def configure_engine(app: Flask) -> None:
     """On SQLite: WAL, foreign keys, a busy timeout, and write locks taken up front. On
-    PostgreSQL: page views read outside a transaction block until they first need one."""
+    PostgreSQL: page views read outside a transaction block until they first need one, and a
+    pooled connection the server has closed is replaced before use. (A SQLite file cannot go
+    away under an open connection.)"""
     with app.app_context():
         engine = db.engine
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -122,6 +125,16 @@ def _configure_postgresql(engine: Engine) -> None:
 
     event.listen(engine, "commit", end)
     event.listen(engine, "rollback", end)
+
+    @event.listens_for(engine, "checkout")
+    def drop_a_connection_the_server_closed(dbapi_connection, record, proxy):
+        # A pooled connection has nothing to read unless the server closed it (a restart, a
+        # failover, an idle timeout): its socket then holds the goodbye and the end of the stream.
+        # The pool opens a new connection instead. (In place of pool_pre_ping: no round trip.)
+        poller = select.poll()
+        poller.register(dbapi_connection.fileno(), select.POLLIN)
+        if poller.poll(0):   # readable, hung up or in error
+            raise DisconnectionError("the server closed this pooled connection")
 
     @event.listens_for(engine, "checkin")
     def back_to_the_pool_in_transaction_mode(dbapi_connection, record):
