@@ -128,12 +128,11 @@ def _configure_postgresql(engine: Engine) -> None:
 
     @event.listens_for(engine, "checkout")
     def drop_a_connection_the_server_closed(dbapi_connection, record, proxy):
-        # A pooled connection has nothing to read unless the server closed it (a restart, a
-        # failover, an idle timeout): its socket then holds the goodbye and the end of the stream.
-        # The pool opens a new connection instead. (In place of pool_pre_ping: no round trip.)
-        poller = select.poll()
-        poller.register(dbapi_connection.fileno(), select.POLLIN)
-        if poller.poll(0):   # readable, hung up or in error
+        # A pooled connection has nothing to read unless the server wrote to it while it sat
+        # idle, which for this app (no LISTEN) is its goodbye: a restart, a failover, an idle
+        # timeout. The pool then opens a new connection. (In place of pool_pre_ping: a poll of
+        # the socket, no round trip.)
+        if dbapi_connection.closed or _has_input(dbapi_connection):
             raise DisconnectionError("the server closed this pooled connection")
 
     @event.listens_for(engine, "checkin")
@@ -141,6 +140,12 @@ def _configure_postgresql(engine: Engine) -> None:
         record.info.pop(_READING_OUTSIDE, None)
         if dbapi_connection is not None and not dbapi_connection.closed and dbapi_connection.autocommit:
             dbapi_connection.autocommit = False
+
+
+def _has_input(dbapi_connection) -> bool:
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN)
+    return bool(poller.poll(0))   # readable, hung up or in error
 
 
 def _configure_sqlite(engine: Engine) -> None:
