@@ -118,4 +118,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "CSP_FORM_ACTION_EXTRA": os.environ.get("CSP_FORM_ACTION_EXTRA", "https://checkout.stripe.com https://billing.stripe.com"),
     }
     config.update(overrides)
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") and "SQLALCHEMY_ENGINE_OPTIONS" not in overrides:
+        # TCP keepalives find a server that vanished without closing the connection (a dropped
+        # NAT or load-balancer flow) within ~90 s of quiet; the pool then replaces the connection
+        # (core/database.py). A SQLite file cannot go away under an open connection.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {
+            "keepalives": 1, "keepalives_idle": 60, "keepalives_interval": 10, "keepalives_count": 3}}
     return config

@@ -98,6 +98,12 @@ def test_a_page_view_that_loses_its_connection_answers_a_500_page_and_the_next_o
     assert client.get("/probe/reads").status_code == 200
 
 
+@pytest.mark.skipif(not DATABASE_URL.startswith("postgres"), reason="PostgreSQL's pooled connections")
+def test_a_pooled_connection_in_good_order_is_used_again(app_factory):
+    client = _probe_app(app_factory).test_client()
+    assert client.get("/probe/backend").get_data() == client.get("/probe/backend").get_data()
+
+
 @pytest.mark.skipif(not DATABASE_URL.startswith("postgres"), reason="a server connection to lose")
 def test_a_connection_the_server_closed_while_it_sat_in_the_pool_costs_no_failed_page(app_factory):
     app = _probe_app(app_factory)
@@ -109,5 +115,18 @@ def test_a_connection_the_server_closed_while_it_sat_in_the_pool_costs_no_failed
         if not query_rows(url, "SELECT 1 FROM pg_stat_activity WHERE pid = :backend", backend=backend):
             break
         time.sleep(0.02)
+    else:
+        pytest.fail(f"backend {backend} was still running 2 s after it was told to end")
     response = client.get("/probe/backend")
     assert response.status_code == 200 and int(response.get_data(as_text=True)) != backend
+
+
+@pytest.mark.skipif(not DATABASE_URL.startswith("postgres"), reason="a server connection to lose")
+def test_server_connections_send_tcp_keepalives(app):
+    """So that a server that vanished without a word is noticed within about 90 s of quiet."""
+    connection = db.engine.raw_connection()
+    try:
+        parameters = connection.driver_connection.info.get_parameters()
+    finally:
+        connection.close()
+    assert (parameters["keepalives"], parameters["keepalives_idle"]) == ("1", "60")

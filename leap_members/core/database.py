@@ -1,7 +1,8 @@
-"""The database as the app uses it: SQLite settings for concurrent workers, the dialect test,
-planner statistics."""
+"""The database as the app uses it: SQLite settings for concurrent workers, PostgreSQL's page
+views outside a transaction block and its pooled connections checked before use, the dialect
+test, planner statistics."""
 import re
-import select
+from select import POLLIN, poll
 
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, text
@@ -88,11 +89,16 @@ _WRITING = re.compile(r"\b(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE)   # in a W
 _READING_OUTSIDE = "leap_reading_outside_a_transaction"
 
 
-def _needs_a_transaction(statement: str, context) -> bool:
+def may_write(statement: str) -> bool:
+    """Whether an SQL statement may change data: anything but a SELECT, or a WITH that writes."""
     head = statement.lstrip()[:6].upper()
-    if not head.startswith(_PLAIN_READ) or _LOCKING.search(statement):
+    if not head.startswith(_PLAIN_READ):
         return True
-    if head.startswith("WITH") and _WRITING.search(statement):
+    return head.startswith("WITH") and _WRITING.search(statement) is not None
+
+
+def _needs_a_transaction(statement: str, context) -> bool:
+    if may_write(statement) or _LOCKING.search(statement):
         return True
     return bool(context is not None and context.execution_options.get("stream_results"))
 
@@ -129,9 +135,11 @@ def _configure_postgresql(engine: Engine) -> None:
     @event.listens_for(engine, "checkout")
     def drop_a_connection_the_server_closed(dbapi_connection, record, proxy):
         # A pooled connection has nothing to read unless the server wrote to it while it sat
-        # idle, which for this app (no LISTEN) is its goodbye: a restart, a failover, an idle
-        # timeout. The pool then opens a new connection. (In place of pool_pre_ping: a poll of
-        # the socket, no round trip.)
+        # idle, which for this app (no LISTEN) is its goodbye: a restart, a server-side idle
+        # timeout, a backend terminated. A peer that vanished without a word (a NAT or load
+        # balancer dropping the flow) shows as an error once TCP keepalives give up on it
+        # (config.py). The pool then opens a new connection. (In place of pool_pre_ping: a poll
+        # of the socket, no round trip.)
         if dbapi_connection.closed or _has_input(dbapi_connection):
             raise DisconnectionError("the server closed this pooled connection")
 
@@ -143,8 +151,8 @@ def _configure_postgresql(engine: Engine) -> None:
 
 
 def _has_input(dbapi_connection) -> bool:
-    poller = select.poll()
-    poller.register(dbapi_connection.fileno(), select.POLLIN)
+    poller = poll()
+    poller.register(dbapi_connection.fileno(), POLLIN)
     return bool(poller.poll(0))   # readable, hung up or in error
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import BigInteger, Select, String, bindparam, event, literal, se
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from .database import may_write
 
 # version name -> what gives the names of the tables it follows (asked when the schema is made)
 _FOLLOWED: dict[str, Callable[[], Iterable[str]]] = {}
@@ -30,7 +31,8 @@ class DataVersion(db.Model):
 
 
 _VERSION_OF = select(DataVersion.__table__.c.version).where(DataVersion.__table__.c.name == bindparam("name"))
-_READ_AHEAD = "_leap_data_versions"   # g: the versions read with the request's first statement
+_READ_AHEAD = "_leap_data_versions"   # g: the versions read with the logged-in member
+_WROTE = "_leap_wrote"                 # g: the request has sent a statement that may write
 
 
 def follow(name: str, tables: Callable[[], Iterable[str]]) -> None:
@@ -47,46 +49,57 @@ def current(name: str) -> int | None:
     """The version now, in the request's transaction; None if unknown. (On the session's
     connection: the ORM's execute path would cost as much again as the query.)
 
-    If the request read it ahead (``with_versions``) and has sent no write since, that value:
-    it was read before anything the request reads now, so a page built from what it reads now
-    and kept under it is never older than it."""
-    read_ahead = g.get(_READ_AHEAD) if has_app_context() else None
-    if read_ahead is not None and name in read_ahead:
-        return read_ahead[name]
+    Unknown once the request has written, or holds changes not yet sent: a page built from
+    them could show what no version names (on PostgreSQL the version is only replaced at
+    commit), and if they were rolled back it would be kept under the version still current.
+    If the request read it ahead (``with_versions``), that value: it was read before anything
+    the request reads now, so a page built from what it reads now and kept under it is never
+    older than it."""
+    if has_app_context():
+        if g.get(_WROTE) or db.session.new or db.session.dirty or db.session.deleted:
+            return None
+        remembered = g.get(_READ_AHEAD)
+        if remembered is not None and name in remembered:
+            return remembered[name]
     return db.session.connection().execute(_VERSION_OF, {"name": name}).scalar_one_or_none()
 
 
 def with_versions(statement: Select) -> Select:
-    """``statement`` with one more column per followed version, last and in name order: a
-    statement every request sends anyway (the logged-in member's) reads them in the same round
-    trip. Give its row to ``read_ahead``."""
+    """``statement`` with one more column per followed version: a statement every request
+    sends anyway (the logged-in member's) reads them in the same round trip. Give its row to
+    ``read_ahead``."""
     versions = DataVersion.__table__
     return statement.add_columns(*(
-        select(versions.c.version).where(versions.c.name == literal(name)).scalar_subquery().label(f"version_{name}")
+        select(versions.c.version).where(versions.c.name == literal(name)).scalar_subquery().label(_label(name))
         for name in sorted(_FOLLOWED)))
 
 
+def _label(name: str) -> str:
+    return f"data_version_{name}"
+
+
 def read_ahead(row) -> None:
-    """Remember for this request the versions a ``with_versions`` statement read, until the
-    request sends a write (after which a page it builds could show what its version does not)."""
-    names = sorted(_FOLLOWED)
-    setattr(g, _READ_AHEAD, dict(zip(names, row[len(row) - len(names):])))
+    """Remember for this request the versions a ``with_versions`` statement read (by their
+    column names: a version followed after the statement was built is simply not among them)."""
+    columns = row._mapping
+    setattr(g, _READ_AHEAD, {name: columns[_label(name)] for name in _FOLLOWED if _label(name) in columns})
 
 
 def register(app: Flask) -> None:
-    """Versions read ahead last until the request sends anything but a SELECT (a write, or a
-    WITH that may write), and never past its end (tests serve many requests in one app context)."""
+    """Note the request's first statement that may write (see ``current``), and forget both
+    that and the versions read ahead at its end (tests serve many requests in one app context)."""
     with app.app_context():
         engine = db.engine
 
     @event.listens_for(engine, "before_cursor_execute")
-    def forget_on_writes(connection, cursor, statement, parameters, context, executemany):
-        if statement.lstrip()[:6].upper() != "SELECT" and has_app_context():
-            g.pop(_READ_AHEAD, None)
+    def note_writes(connection, cursor, statement, parameters, context, executemany):
+        if has_app_context() and may_write(statement):
+            setattr(g, _WROTE, True)
 
     @app.teardown_request
     def forget_at_the_end(_error=None):
         g.pop(_READ_AHEAD, None)
+        g.pop(_WROTE, None)
 
 
 def trigger_name(table: str, name: str) -> str:
