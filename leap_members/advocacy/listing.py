@@ -27,6 +27,7 @@ SORTS = {"newest": "Newest first", "closing": "Closing soon first"}
 CLOSING_SOON = timedelta(days=7)
 
 VERSION = "actions"
+_TEMPLATE = "advocacy/index.html"
 _KEPT_PAGES = 32   # (type or all) x order x staff or not x site root: a handful per worker
 
 dataversions.follow(VERSION, lambda: [Action.__tablename__])
@@ -76,22 +77,24 @@ def action_list_page(kind: str | None, sort: str) -> str:
     whole per (site root, type, order, staff or not), with a stand-in for the session's CSRF
     token. The version is read before the rows, so a page kept under it is never older than it.
     A message waiting to be shown makes the page this member's own: built, not kept."""
-    version = dataversions.current(VERSION)
     now = utcnow()
     if message_waiting():
-        return _render(render_template, kind, sort, open_actions(kind, sort, now))
+        return render_template(_TEMPLATE, **_page_values(kind, sort, open_actions(kind, sort, now)))
+    version = dataversions.current(VERSION)
+    staff = current_user.is_staff
     kept = kept_pages("advocacy_action_list_pages", _KEPT_PAGES)
-    key = (request.script_root, kind, sort, current_user.is_staff)   # links start with the site's root
+    key = (request.script_root, kind, sort, staff)   # links start with the site's root
     page = kept.get(version, key)
     if page is None or (page.valid_until is not None and now >= page.valid_until):
         listed = open_actions(kind, sort, now)
-        page = KeptPage(_next_boundary(listed, now), _render(render_for_every_member, kind, sort, listed))
+        html = render_for_every_member(_TEMPLATE, staff=staff, **_page_values(kind, sort, listed))
+        page = KeptPage(_next_boundary(listed, now), html)
         kept.keep(version, key, page)
     return with_session_token(page.html)
 
 
-def _render(render, kind: str | None, sort: str, listed: list[ListedAction]) -> str:
-    return render("advocacy/index.html", listed=listed, kind=kind, sort=sort, kinds=ActionKind.LABELS, sorts=SORTS)
+def _page_values(kind: str | None, sort: str, listed: list[ListedAction]) -> dict:
+    return {"listed": listed, "kind": kind, "sort": sort, "kinds": ActionKind.LABELS, "sorts": SORTS}
 
 
 def _next_boundary(listed: list[ListedAction], now: datetime) -> datetime | None:

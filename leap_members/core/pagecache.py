@@ -2,18 +2,29 @@
 that has not changed since."""
 import secrets
 from collections import OrderedDict
+from dataclasses import dataclass
 from functools import wraps
 from threading import Lock
 
 from flask import current_app, render_template, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from itsdangerous import URLSafeTimedSerializer
 from markupsafe import escape
 
 _FLASHES = "_flashes"
-# Where a page shared between members holds the session's CSRF token: random per worker, so no
+# Where a page shared between members holds the session's CSRF token: random per process, so no
 # text a member or staff can write matches it.
 _CSRF_TOKEN_STAND_IN = f"csrf-token-{secrets.token_hex(16)}"
+_CSRF_SESSION_KEY = "csrf_token"   # where Flask-WTF keeps the session's raw token
+
+
+@dataclass(frozen=True)
+class AnyMember:
+    """The member a shared page is rendered for: all it may show of them is whether they are staff."""
+    is_staff: bool
+    is_authenticated: bool = True
+    is_anonymous: bool = False
 
 
 def same_for_every_visitor(view):
@@ -38,11 +49,24 @@ def message_waiting() -> bool:
     return _FLASHES in session
 
 
-def render_for_every_member(template: str, **context) -> str:
-    """``template`` rendered with a stand-in for the session's CSRF token, for a page that is the
-    same for every member who may see it: serve it with ``with_session_token``. The page may
-    show nothing of the member (base.html says what it shows: whether they are staff)."""
-    return render_template(template, csrf_token=lambda: _CSRF_TOKEN_STAND_IN, **context)
+def render_for_every_member(template: str, *, staff: bool, **context) -> str:
+    """``template`` rendered for a page that is the same for every member (or every staff
+    member) who may see it: ``current_user`` is an ``AnyMember``, and a stand-in holds the place
+    of the session's CSRF token. Serve it with ``with_session_token``. A page that made this
+    session's own token some other way (a form's hidden field, a macro that reaches the global
+    ``csrf_token``) is refused rather than shared."""
+    page = render_template(template, current_user=AnyMember(is_staff=staff),
+                           csrf_token=lambda: _CSRF_TOKEN_STAND_IN, **context)
+    if _holds_the_session_token(page):
+        raise RuntimeError(f"{template} holds this session's CSRF token: it cannot be shared between members")
+    return page
+
+
+def _holds_the_session_token(page: str) -> bool:
+    """Whether ``page`` carries a CSRF token of this session: every token signed for it, whatever
+    its time stamp, starts with the same payload (Flask-WTF signs the session's raw token)."""
+    raw = session.get(_CSRF_SESSION_KEY)
+    return raw is not None and URLSafeTimedSerializer("unused", salt="wtf-csrf-token").dump_payload(raw).decode() in page
 
 
 def with_session_token(page: str) -> str:

@@ -2,6 +2,7 @@
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import text
 
 from leap_members.advocacy.models import ActionKind, ActionSignup, ActionStatus
@@ -207,3 +208,13 @@ def test_a_waiting_message_is_shown_once_on_the_list(client, auth, member, make_
     assert "Your letter is on its way." in client.get("/actions").get_data(as_text=True)
     html = client.get("/actions").get_data(as_text=True)
     assert "Treat addiction as health" in html and "Your letter is on its way." not in html
+
+
+def test_a_page_that_makes_the_session_its_own_token_is_never_shared(app_factory):
+    from leap_members.core.pagecache import render_for_every_member
+    from leap_members.members.forms import LoginForm
+
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    with app.test_request_context("/login"):
+        with pytest.raises(RuntimeError, match="CSRF token"):
+            render_for_every_member("members/login.html", staff=False, form=LoginForm())   # its hidden field
