@@ -7,11 +7,11 @@ is served from memory. "Unchanged" is the directory's data version (core/dataver
 the database replaces with every write to the members table or to a table behind a flag, so a
 kept page is never older than the data: an edit, a signup, a gift or a merge shows at once.
 """
-from flask import current_app, render_template, request
+from flask import current_app, render_template
 from markupsafe import Markup
 
 from ..core import dataversions, registry
-from ..core.pagecache import kept_pages
+from ..core.pagecache import kept_page
 from ..members.categories import CATEGORY_CHOICES
 from ..members.geography import US_STATES
 from ..members.models import Member
@@ -40,14 +40,7 @@ def filter_choices() -> dict:
 
 
 def directory_body(query: DirectoryQuery) -> Markup:
-    """The filters and results for ``query``. The version is read before the rows, so a page kept
-    under it can only be newer than it, never older."""
-    version = dataversions.current(VERSION)
-    kept = kept_pages("directory_pages", current_app.config["DIRECTORY_KEPT_PAGES"])
-    key = (request.script_root, query)   # the page's links start with the site's root
-    body = kept.get(version, key)
-    if body is None:
-        body = Markup(render_template("admin/_directory_body.html", query=query, result=directory_page(query),
-                                      **filter_choices()))
-        kept.keep(version, key, body)
-    return body
+    """The filters and results for ``query``, kept while the directory's data is unchanged."""
+    return kept_page("directory_pages", current_app.config["DIRECTORY_KEPT_PAGES"], VERSION, (query,),
+                     lambda: Markup(render_template("admin/_directory_body.html", query=query,
+                                                    result=directory_page(query), **filter_choices())))

@@ -11,12 +11,12 @@ render.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import render_template, request
+from flask import render_template
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..core import dataversions
-from ..core.pagecache import kept_pages, message_waiting, render_for_every_member, with_session_token
+from ..core.pagecache import kept_page, message_waiting, render_for_every_member, with_session_token
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .eligibility import restriction_text
@@ -28,7 +28,7 @@ CLOSING_SOON = timedelta(days=7)
 
 VERSION = "actions"
 _TEMPLATE = "advocacy/index.html"
-_KEPT_PAGES = 32   # (type or all) x order x staff or not x site root: a handful per worker
+_KEPT_PAGES = 32   # site root x (type or all) x order x staff or not: a handful per worker
 
 dataversions.follow(VERSION, lambda: [Action.__tablename__])
 
@@ -74,22 +74,21 @@ def action_list_page(kind: str | None, sort: str) -> str:
     """The member's page of open actions, from memory if nothing it shows has changed.
 
     The page is the same for every member but for the staff link in the menu, so it is kept
-    whole per (site root, type, order, staff or not), with a stand-in for the session's CSRF
-    token. The version is read before the rows, so a page kept under it is never older than it.
-    A message waiting to be shown makes the page this member's own: built, not kept."""
+    whole per (type, order, staff or not), with a stand-in for the session's CSRF token, until
+    the actions change or the clock passes its next boundary. A message waiting to be shown makes
+    the page this member's own: built, not kept."""
     now = utcnow()
     if message_waiting():
         return render_template(_TEMPLATE, **_page_values(kind, sort, open_actions(kind, sort, now)))
-    version = dataversions.current(VERSION)
     staff = current_user.is_staff
-    kept = kept_pages("advocacy_action_list_pages", _KEPT_PAGES)
-    key = (request.script_root, kind, sort, staff)   # links start with the site's root
-    page = kept.get(version, key)
-    if page is None or (page.valid_until is not None and now >= page.valid_until):
+
+    def build() -> KeptPage:
         listed = open_actions(kind, sort, now)
         html = render_for_every_member(_TEMPLATE, staff=staff, **_page_values(kind, sort, listed))
-        page = KeptPage(_next_boundary(listed, now), html)
-        kept.keep(version, key, page)
+        return KeptPage(_next_boundary(listed, now), html)
+
+    page = kept_page("advocacy_action_list_pages", _KEPT_PAGES, VERSION, (kind, sort, staff), build,
+                     still_good=lambda kept: kept.valid_until is None or now < kept.valid_until)
     return with_session_token(page.html)
 
 

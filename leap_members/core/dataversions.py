@@ -55,13 +55,13 @@ def current(name: str) -> int | None:
     If the request read it ahead (``with_versions``), that value: it was read before anything
     the request reads now, so a page built from what it reads now and kept under it is never
     older than it."""
-    if has_app_context():
-        if g.get(_WROTE) or db.session.new or db.session.dirty or db.session.deleted:
-            return None
-        remembered = g.get(_READ_AHEAD)
-        if remembered is not None and name in remembered:
-            return remembered[name]
-    return db.session.connection().execute(_VERSION_OF, {"name": name}).scalar_one_or_none()
+    session = db.session()
+    if g.get(_WROTE) or session.new or session.dirty or session.deleted:
+        return None
+    remembered = g.get(_READ_AHEAD, {})
+    if name in remembered:
+        return remembered[name]
+    return session.connection().execute(_VERSION_OF, {"name": name}).scalar_one_or_none()
 
 
 def with_versions(statement: Select) -> Select:

@@ -2,21 +2,25 @@
 that has not changed since."""
 import secrets
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from threading import Lock
+from typing import TypeVar
 
-from flask import current_app, render_template, session
+from flask import current_app, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from itsdangerous import URLSafeTimedSerializer
 from markupsafe import escape
+
+from . import dataversions
+
+T = TypeVar("T")
 
 _FLASHES = "_flashes"
 # Where a page shared between members holds the session's CSRF token: random per process, so no
 # text a member or staff can write matches it.
 _CSRF_TOKEN_STAND_IN = f"csrf-token-{secrets.token_hex(16)}"
-_CSRF_SESSION_KEY = "csrf_token"   # where Flask-WTF keeps the session's raw token
 
 
 @dataclass(frozen=True)
@@ -24,7 +28,6 @@ class AnyMember:
     """The member a shared page is rendered for: all it may show of them is whether they are staff."""
     is_staff: bool
     is_authenticated: bool = True
-    is_anonymous: bool = False
 
 
 def same_for_every_visitor(view):
@@ -63,10 +66,10 @@ def render_for_every_member(template: str, *, staff: bool, **context) -> str:
 
 
 def _holds_the_session_token(page: str) -> bool:
-    """Whether ``page`` carries a CSRF token of this session: every token signed for it, whatever
-    its time stamp, starts with the same payload (Flask-WTF signs the session's raw token)."""
-    raw = session.get(_CSRF_SESSION_KEY)
-    return raw is not None and URLSafeTimedSerializer("unused", salt="wtf-csrf-token").dump_payload(raw).decode() in page
+    """Whether ``page`` carries a CSRF token of this session: every token Flask-WTF signs for it,
+    whatever its time stamp, starts with the same payload (the session's raw token)."""
+    payload, _, _ = generate_csrf().partition(".")
+    return payload in page
 
 
 def with_session_token(page: str) -> str:
@@ -106,7 +109,23 @@ class KeptPages:
                 self._pages.popitem(last=False)
 
 
-def kept_pages(name: str, size: int) -> KeptPages:
+def kept_page(name: str, size: int, version_name: str, key: tuple, build: Callable[[], T], *,
+              still_good: Callable[[T], bool] | None = None) -> T:
+    """The page ``build()`` makes for ``key``, served from this worker's memory (at most ``size``
+    pages called ``name``) while data version ``version_name`` (core/dataversions.py) is unchanged
+    and ``still_good(page)`` holds. The version is read before ``build`` reads any row, so a kept
+    page is never older than it. Kept per site root too: a page's links start with it."""
+    version = dataversions.current(version_name)
+    kept = _kept_pages(name, size)
+    key = (request.script_root, *key)
+    page = kept.get(version, key)
+    if page is None or (still_good is not None and not still_good(page)):
+        page = build()
+        kept.keep(version, key, page)
+    return page
+
+
+def _kept_pages(name: str, size: int) -> KeptPages:
     """This worker's kept pages called ``name`` (made on first use, at most ``size`` of them)."""
     app = current_app._get_current_object()
     kept = app.extensions.get(name)
