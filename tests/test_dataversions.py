@@ -19,7 +19,7 @@ def a_request(app):
 
 def _read_ahead_with(member_id: int) -> None:
     row = db.session.execute(dataversions.with_versions(select(Member).where(Member.id == member_id))).one()
-    dataversions.read_ahead(row)
+    dataversions.read_ahead(row._mapping)
 
 
 def _stored(name: str) -> int | None:
@@ -79,6 +79,6 @@ def test_a_version_followed_after_the_statement_was_built_is_read_on_its_own(app
     db.session.execute(insert(DataVersion).values(name="aardvark", version=7))
     db.session.commit()
     with a_request(app):
-        dataversions.read_ahead(db.session.execute(statement).one())
+        dataversions.read_ahead(db.session.execute(statement).one()._mapping)
         assert dataversions.current("aardvark") == 7
         assert dataversions.current("directory") == _stored("directory")

@@ -2,12 +2,14 @@
 views outside a transaction block and its pooled connections checked before use, the dialect
 test, planner statistics."""
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from select import POLLIN, poll
 
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, text
 from sqlalchemy.exc import DisconnectionError, ResourceClosedError
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from ..extensions import db
 
@@ -54,14 +56,26 @@ def commit_one(statement) -> list:
         rows = _rows(db.session.execute(statement))
         db.session.commit()
         return rows
+    with connection_of_its_own() as connection:
+        return _rows(connection.execute(statement))
+
+
+@contextmanager
+def connection_of_its_own() -> Iterator[Connection]:
+    """A pooled connection apart from the session's, on which each statement is a transaction by
+    itself: on PostgreSQL in psycopg's autocommit mode (no BEGIN, no COMMIT or ROLLBACK: two round
+    trips fewer), on SQLite as pysqlite is set up here (``configure_engine``). Back to the pool
+    as it came."""
     with db.engine.connect() as connection:
         driver = connection.connection.driver_connection
-        driver.autocommit = True
+        postgresql = connection.dialect.name == "postgresql"
+        if postgresql:
+            driver.autocommit = True
         try:
-            return _rows(connection.execute(statement))
+            yield connection
         finally:
-            if not driver.closed:
-                driver.autocommit = False   # back to the pool as it came
+            if postgresql and not driver.closed:
+                driver.autocommit = False
 
 
 def _reads_only() -> bool:

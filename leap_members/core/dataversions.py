@@ -11,7 +11,7 @@ that writes the version once per transaction, at commit, when every other lock i
 held (so writers cannot deadlock on the version row), and one for TRUNCATE.
 """
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from flask import Flask, g, has_app_context
 from sqlalchemy import BigInteger, Select, String, bindparam, event, literal, select
@@ -66,8 +66,8 @@ def current(name: str) -> int | None:
 
 def with_versions(statement: Select) -> Select:
     """``statement`` with one more column per followed version: a statement every request
-    sends anyway (the logged-in member's) reads them in the same round trip. Give its row to
-    ``read_ahead``."""
+    sends anyway (the logged-in member's) reads them in the same round trip. Give its row, by
+    column label, to ``read_ahead``."""
     versions = DataVersion.__table__
     return statement.add_columns(*(
         select(versions.c.version).where(versions.c.name == literal(name)).scalar_subquery().label(_label(name))
@@ -78,10 +78,9 @@ def _label(name: str) -> str:
     return f"data_version_{name}"
 
 
-def read_ahead(row) -> None:
-    """Remember for this request the versions a ``with_versions`` statement read (by their
-    column names: a version followed after the statement was built is simply not among them)."""
-    columns = row._mapping
+def read_ahead(columns: Mapping) -> None:
+    """Remember for this request the versions a ``with_versions`` statement read, from its row by
+    column label (a version followed after the statement was built is simply not among them)."""
     setattr(g, _READ_AHEAD, {name: columns[_label(name)] for name in _FOLLOWED if _label(name) in columns})
 
 

@@ -1,11 +1,13 @@
 """Flask-Login wiring: the cookie names a member and their current session token."""
-from functools import cache
-
 from flask import session
 from flask_login import login_user, logout_user
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, inspect, select
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from ..core import dataversions
+from ..core.driver_select import DriverSelect
 from ..core.sessions import start_session
 from ..extensions import db, login_manager
 from .models import Member
@@ -14,14 +16,13 @@ login_manager.login_view = "members.login"
 login_manager.login_message = "Please log in to continue."
 login_manager.login_message_category = "info"
 
-
-@cache
-def _member_by_id():
-    """Built once: every logged-in request runs it (session.get would build and key a new
-    SELECT). It also reads the data versions (core/dataversions.py) the request's pages are
-    kept under: one round trip instead of two. (Built on first use, when every package has
-    named the versions it follows.)"""
-    return dataversions.with_versions(select(Member).where(Member.id == bindparam("member_id")))
+# Every logged-in request sends it: the member's row, and the data versions
+# (core/dataversions.py) the request's pages are kept under, in one round trip. Built on first
+# use, when every package has named the versions it follows.
+_MEMBER_AND_VERSIONS = DriverSelect(lambda: dataversions.with_versions(
+    select(*Member.__table__.columns).where(Member.id == bindparam("member_id"))))
+# attribute name -> column label in that row
+_ATTRIBUTES = {attribute.key: attribute.columns[0].key for attribute in Member.__mapper__.column_attrs}
 
 
 @login_manager.user_loader
@@ -29,13 +30,28 @@ def load_member(identity: str) -> Member | None:
     member_id, _, token = (identity or "").partition(":")
     if not member_id.isdigit() or not token:
         return None
-    row = db.session.execute(_member_by_id(), {"member_id": int(member_id)}).one_or_none()
-    if row is None:
+    row = _MEMBER_AND_VERSIONS.one_or_none(member_id=int(member_id))
+    if row is None or row[_ATTRIBUTES["session_token"]] != token:
         return None
-    member = row[0]
-    if member.session_token != token or not member.is_active:
+    member = _in_the_session(row)
+    if not member.is_active:
         return None
     dataversions.read_ahead(row)
+    return member
+
+
+def _in_the_session(row: dict) -> Member:
+    """The member of ``row`` in the request's session, as if the ORM had loaded it: no changes to
+    flush, relationships loaded when first used. If the session holds them already, what it no
+    longer holds of them (expired by a commit or a rollback) is filled in from ``row``."""
+    member = db.session.identity_map.get(identity_key(Member, row[_ATTRIBUTES["id"]]))
+    if member is None:
+        member = Member(**{attribute: row[label] for attribute, label in _ATTRIBUTES.items()})
+        make_transient_to_detached(member)
+        db.session.add(member)
+    else:
+        for attribute in inspect(member).unloaded & _ATTRIBUTES.keys():
+            set_committed_value(member, attribute, row[_ATTRIBUTES[attribute]])
     return member
 
 
