@@ -3,8 +3,8 @@
 For the one statement every logged-in request sends (members/login.py). SQLAlchemy's execution
 path builds an execution context, the result's metadata from the cursor's description (on
 psycopg, one Column object per column, every time), and the ORM's loading on top: more CPU than
-the round trip itself (measured in-process on PostgreSQL: 0.36 ms for the member's statement
-through the session, 0.1 ms this way). What is kept:
+the round trip itself (a kept /actions page on PostgreSQL, in-process: 0.86-0.92 ms of CPU with
+the member loaded through the session, 0.71-0.74 ms this way). What is kept:
 - the statement is compiled by SQLAlchemy, once per kind of database;
 - it runs on a pooled connection of its own (core/database.py), each statement its own
   transaction, through ``Connection._cursor_execute``, the path SQLAlchemy sends its own

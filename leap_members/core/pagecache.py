@@ -1,6 +1,7 @@
 """Pages kept in a worker's memory: those the same for every visitor, and those built from data
 that has not changed since."""
 import secrets
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ _FLASHES = "_flashes"
 # Where a page shared between members holds the session's CSRF token: random per process, so no
 # text a member or staff can write matches it.
 _CSRF_TOKEN_STAND_IN = f"csrf-token-{secrets.token_hex(16)}"
+_SIGNED_TOKENS_KEPT = 4096   # sessions per worker whose signed token is kept; then all are signed afresh
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,28 @@ def _holds_the_session_token(page: str) -> bool:
 
 def with_session_token(page: str) -> str:
     """A page from ``render_for_every_member``, with this session's CSRF token in its forms."""
-    return page.replace(_CSRF_TOKEN_STAND_IN, escape(generate_csrf()))
+    return page.replace(_CSRF_TOKEN_STAND_IN, escape(_recently_signed_token()))
+
+
+def _recently_signed_token() -> str:
+    """``generate_csrf()``, signed at most once a minute (a sixtieth of the token's lifetime) per
+    session and worker: Flask-WTF builds a serializer and signs for every request, which cost as
+    much CPU as the rest of serving a kept page. A token signed a minute ago is as good as a new
+    one to the session it was signed for, but for that minute of its lifetime."""
+    config = current_app.config
+    raw = session.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    lifetime = config.get("WTF_CSRF_TIME_LIMIT", 3600)
+    reuse_for = 60 if lifetime is None else lifetime / 60
+    signed = current_app.extensions.setdefault("leap_csrf_tokens_signed", {})   # raw -> (token, when)
+    now = time.monotonic()
+    token, when = signed.get(raw, (None, 0.0))
+    if token is not None and now - when < reuse_for:
+        return token
+    token = generate_csrf()
+    if len(signed) >= _SIGNED_TOKENS_KEPT:
+        signed.clear()
+    signed[session[config.get("WTF_CSRF_FIELD_NAME", "csrf_token")]] = (token, now)
+    return token
 
 
 class KeptPages:

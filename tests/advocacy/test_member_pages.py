@@ -189,6 +189,35 @@ def test_the_kept_page_shows_each_member_their_own_session_and_nothing_of_anothe
     assert first.get("/actions").status_code == 200
 
 
+def test_the_kept_page_signs_the_session_token_at_most_once_a_minute(app_factory, member_factory, make_action,
+                                                                    monkeypatch):
+    from itsdangerous import TimestampSigner
+    from leap_members.core import pagecache
+
+    signings = iter(range(10**9))
+    real_timestamp = TimestampSigner.get_timestamp
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: real_timestamp(self) + next(signings))
+    clock = [1000.0]
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: clock[0])
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        make_action(title="Treat addiction as health", goal=10)
+        member_factory(email="casey@example.org")
+    client = _logged_in(app, "casey@example.org")
+    client.get("/actions")   # the welcome message: built for Casey alone
+
+    def token() -> str:
+        return CSRF_FIELD.search(client.get("/actions").get_data(as_text=True)).group(1)
+
+    first = token()
+    clock[0] += 59
+    assert token() == first   # every signing has its own time stamp: this one was kept
+    clock[0] += 2
+    later = token()
+    assert later != first
+    assert client.post("/logout", data={"csrf_token": later}).status_code == 302
+
+
 def test_staff_and_members_each_get_their_own_menu(client, auth, member, staff, make_action):
     make_action(title="Treat addiction as health", goal=10)
     auth.login(staff.email, follow=True)

@@ -128,3 +128,13 @@ def test_the_session_cookie_is_sent_again_only_when_the_session_changes(app, cli
         session["_seen"] -= 120   # last seen two minutes ago: the idle clock moves on
     assert "leap_session=" in client.get("/account").headers["Set-Cookie"]
     assert "Set-Cookie" not in client.get("/account").headers
+
+
+def test_a_secret_key_rotation_keeps_sessions_while_the_old_key_is_a_fallback(app, client, auth, member):
+    auth.login(member.email)
+    assert client.get("/account").status_code == 200
+    app.config["SECRET_KEY_FALLBACKS"] = [app.secret_key]
+    app.secret_key = "rotated-secret-key-" + "r" * 40
+    assert client.get("/account").status_code == 200   # the cookie, signed with the old key, still holds
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert client.get("/account").status_code == 302   # the old key retired: back to the login page
