@@ -16,13 +16,16 @@ login_manager.login_view = "members.login"
 login_manager.login_message = "Please log in to continue."
 login_manager.login_message_category = "info"
 
-# Every logged-in request sends it: the member's row, and the data versions
+# What most pages use of the logged-in member: who they are, what they may see and take part in,
+# how they sign. The rest of their row (the profile's other details, the password hash, the
+# times) loads in one statement when a page first uses any of it.
+_READ_EVERY_REQUEST = ("id", "session_token", "status", "role", "email_confirmed_at", "email", "first_name",
+                       "last_name", "city", "state", "category", "verification")
+# Every logged-in request sends it: that much of the member's row, and the data versions
 # (core/dataversions.py) the request's pages are kept under, in one round trip. Built on first
 # use, when every package has named the versions it follows.
 _MEMBER_AND_VERSIONS = DriverSelect(lambda: dataversions.with_versions(
-    select(*Member.__table__.columns).where(Member.id == bindparam("member_id"))))
-# attribute name -> column label in that row
-_ATTRIBUTES = {attribute.key: attribute.columns[0].key for attribute in Member.__mapper__.column_attrs}
+    select(*(getattr(Member, name) for name in _READ_EVERY_REQUEST)).where(Member.id == bindparam("member_id"))))
 
 
 @login_manager.user_loader
@@ -31,7 +34,7 @@ def load_member(identity: str) -> Member | None:
     if not member_id.isdigit() or not token:
         return None
     row = _MEMBER_AND_VERSIONS.one_or_none(member_id=int(member_id))
-    if row is None or row[_ATTRIBUTES["session_token"]] != token:
+    if row is None or row["session_token"] != token:
         return None
     member = _in_the_session(row)
     if not member.is_active:
@@ -41,17 +44,18 @@ def load_member(identity: str) -> Member | None:
 
 
 def _in_the_session(row: dict) -> Member:
-    """The member of ``row`` in the request's session, as if the ORM had loaded it: no changes to
-    flush, relationships loaded when first used. If the session holds them already, what it no
-    longer holds of them (expired by a commit or a rollback) is filled in from ``row``."""
-    member = db.session.identity_map.get(identity_key(Member, row[_ATTRIBUTES["id"]]))
+    """The member of ``row`` in the request's session, as if the ORM had loaded them (no changes
+    to flush; the rest of their row and their relationships load when first used). If the session
+    holds them already, what it no longer holds of them (expired by a commit or a rollback) is
+    filled in from ``row``."""
+    member = db.session.identity_map.get(identity_key(Member, row["id"]))
     if member is None:
-        member = Member(**{attribute: row[label] for attribute, label in _ATTRIBUTES.items()})
-        make_transient_to_detached(member)
+        member = Member(**{name: row[name] for name in _READ_EVERY_REQUEST})
+        make_transient_to_detached(member)   # the columns not given: expired, loaded on first use
         db.session.add(member)
     else:
-        for attribute in inspect(member).unloaded & _ATTRIBUTES.keys():
-            set_committed_value(member, attribute, row[_ATTRIBUTES[attribute]])
+        for name in inspect(member).unloaded.intersection(_READ_EVERY_REQUEST):
+            set_committed_value(member, name, row[name])
     return member
 
 

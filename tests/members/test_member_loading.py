@@ -22,8 +22,7 @@ def test_the_member_comes_in_one_statement_as_a_loaded_member_of_the_session(app
         member = current_user._get_current_object()
         state = inspect(member)
         return jsonify(persistent=state.persistent, modified=state.modified, pending=bool(db.session.dirty),
-                       email=member.email, joined_is_a_time=isinstance(member.created_at, datetime),
-                       confirmed=member.email_confirmed,
+                       email=member.email, confirmed=member.email_confirmed, staff=member.is_staff,
                        directory_version=dataversions.current("directory") is not None)   # members write it
 
     _probe(app, loaded)
@@ -34,7 +33,26 @@ def test_the_member_comes_in_one_statement_as_a_loaded_member_of_the_session(app
         answer = client.get("/probe").get_json()
     assert counter.count == 1
     assert answer == {"persistent": True, "modified": False, "pending": False, "email": "loaded@example.org",
-                      "joined_is_a_time": True, "confirmed": True, "directory_version": True}
+                      "confirmed": True, "staff": False, "directory_version": True}
+
+
+def test_the_rest_of_the_member_loads_in_one_more_statement_when_a_page_uses_it(app, member_factory, db,
+                                                                               count_queries):
+    def details():
+        with count_queries() as counter:
+            member = current_user._get_current_object()
+            read_every_request = counter.count
+            details = {"joined_is_a_time": isinstance(member.created_at, datetime), "phone": member.phone,
+                       "zip_code": member.zip_code, "has_a_password": member.password_hash is not None}
+        return jsonify({**details, "statements": [read_every_request, counter.count]})
+
+    _probe(app, details)
+    someone = member_factory(email="details@example.org", phone="555-0100", zip_code="73301")
+    client = client_as(app, someone)
+    db.session.remove()   # the request's session starts without the test's copy of the member
+    assert client.get("/probe").get_json() == {
+        "joined_is_a_time": True, "phone": "555-0100", "zip_code": "73301", "has_a_password": True,
+        "statements": [1, 2]}
 
 
 def test_a_change_to_the_member_is_saved_and_their_consents_load_when_used(app, member_factory, db):
