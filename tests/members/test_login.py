@@ -1,5 +1,9 @@
 """Logging in and out: sessions that really end, and redirects that stay on the site."""
+import time
+
 import pytest
+from flask import get_flashed_messages, session
+from flask_login import current_user
 
 from tests.support.factories import PASSWORD
 
@@ -138,3 +142,31 @@ def test_a_secret_key_rotation_keeps_sessions_while_the_old_key_is_a_fallback(ap
     assert client.get("/account").status_code == 200   # the cookie, signed with the old key, still holds
     app.config["SECRET_KEY_FALLBACKS"] = []
     assert client.get("/account").status_code == 302   # the old key retired: back to the login page
+
+
+def test_a_cookie_opened_before_is_opened_afresh_for_each_request(app, client, auth, member):
+    """A worker keeps what a cookie holds once it has checked it; a request that changes its
+    session changes its own copy, not what the same cookie gives the next request."""
+    app.add_url_rule("/probe/mark", "mark", lambda: session.setdefault("mark", "set by this request"))
+    app.add_url_rule("/probe/read", "read", lambda: session.get("mark", "unmarked"))
+    auth.login(member.email)
+    before = session_cookie(client)
+    assert client.get("/probe/read").get_data(as_text=True) == "unmarked"   # opened and kept
+    assert client.get("/probe/mark").get_data(as_text=True) == "set by this request"
+    assert replay(app, before).get("/probe/read").get_data(as_text=True) == "unmarked"
+
+
+def test_a_kept_cookie_past_its_lifetime_is_refused(app, client, auth, member, monkeypatch):
+    def who():
+        get_flashed_messages()   # the welcome: a session with a message waiting is never kept
+        return "in" if current_user.is_authenticated else "out"
+
+    app.add_url_rule("/probe/who", "who", who)
+    auth.login(member.email)
+    client.get("/probe/who")
+    cookie = session_cookie(client)
+    assert client.get("/probe/who").get_data(as_text=True) == "in"   # the cookie is checked, and kept
+    assert session_cookie(client) == cookie
+    later = time.time() + app.permanent_session_lifetime.total_seconds() + 60
+    monkeypatch.setattr(time, "time", lambda: later)     # the cookie's own signed time, not the session's
+    assert client.get("/probe/who").get_data(as_text=True) == "out"
