@@ -67,14 +67,15 @@ def connection_of_its_own() -> Iterator[Connection]:
     trips fewer), on SQLite as pysqlite is set up here (``configure_engine``). Back to the pool
     as it came."""
     with db.engine.connect() as connection:
+        if connection.dialect.name != "postgresql":
+            yield connection
+            return
         driver = connection.connection.driver_connection
-        postgresql = connection.dialect.name == "postgresql"
-        if postgresql:
-            driver.autocommit = True
+        driver.autocommit = True
         try:
             yield connection
         finally:
-            if postgresql and not driver.closed:
+            if not driver.closed:
                 driver.autocommit = False
 
 

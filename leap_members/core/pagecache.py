@@ -85,18 +85,17 @@ def _recently_signed_token() -> str:
     much CPU as the rest of serving a kept page. A token signed a minute ago is as good as a new
     one to the session it was signed for, but for that minute of its lifetime."""
     config = current_app.config
-    raw = session.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     lifetime = config.get("WTF_CSRF_TIME_LIMIT", 3600)
-    reuse_for = 60 if lifetime is None else lifetime / 60
     signed = current_app.extensions.setdefault("leap_csrf_tokens_signed", {})   # raw -> (token, when)
     now = time.monotonic()
-    token, when = signed.get(raw, (None, 0.0))
-    if token is not None and now - when < reuse_for:
+    token, when = signed.get(session.get(field), (None, 0.0))
+    if token is not None and now - when < (60 if lifetime is None else lifetime / 60):
         return token
-    token = generate_csrf()
+    token = generate_csrf()   # makes the session's raw token if it had none
     if len(signed) >= _SIGNED_TOKENS_KEPT:
         signed.clear()
-    signed[session[config.get("WTF_CSRF_FIELD_NAME", "csrf_token")]] = (token, now)
+    signed[session[field]] = (token, now)
     return token
 
 
