@@ -47,6 +47,7 @@ def app_env(database_url: str) -> dict:
     env.update({
         "APP_ENV": "production", "SECRET_KEY": "bench-secret-key-" + "x" * 40, "DATABASE_URL": database_url,
         "RATELIMIT_ENABLED": "0", "SESSION_COOKIE_SECURE": "0", "FLASK_APP": "wsgi",
+        "PUBLIC_URL": "http://127.0.0.1",
         "INSTANCE_PATH": str(ROOT / "bench" / "out" / "instance"),
         "STRIPE_SECRET_KEY": STRIPE_SECRET_KEY, "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
         "STRIPE_API_BASE": "http://127.0.0.1:9", "STRIPE_MAX_NETWORK_RETRIES": "0",

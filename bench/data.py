@@ -91,6 +91,7 @@ def bench_app(database_url: str):
     """The real app, configured as the benchmark serves it, for work done in-process."""
     env = app_env(database_url)
     return create_app({"APP_ENV": "production", "SECRET_KEY": env["SECRET_KEY"], "RATELIMIT_ENABLED": False,
+                       "PUBLIC_URL": env["PUBLIC_URL"],
                        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url)})
 
 

@@ -7,7 +7,8 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import load_config
-from .core import database, dataversions, errors, headers, requests, sessions, templating
+from .core import converters, database, dataversions, errors, headers, requests, sessions, templating
+from .core.links import FixedSiteRoot, site_root
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -23,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.update(load_config(app.instance_path, config))
     os.makedirs(app.instance_path, exist_ok=True)
+    app.wsgi_app = FixedSiteRoot(app.wsgi_app, site_root(app.config["PUBLIC_URL"]))
     if app.config["TRUSTED_PROXIES"]:
         # Behind a reverse proxy: take the client address (used by rate limits) and the
         # scheme from the proxy's headers, trusting only as many hops as configured.
@@ -30,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     register_extensions(app)
+    converters.register(app)
     register_blueprints(app)
     register_hooks(app)
     return app

@@ -7,6 +7,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ConfigError(RuntimeError):
@@ -26,6 +27,46 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def _list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+# Where the app runs when nobody said: bin/run-demo's address, and the test client's host.
+LOCAL_PUBLIC_URLS = {"development": "http://127.0.0.1:5000", "testing": "http://localhost"}
+
+
+def public_url(env: str) -> str:
+    """PUBLIC_URL, else https://SERVER_NAME; required in production."""
+    url = os.environ.get("PUBLIC_URL", "").strip()
+    if not url and os.environ.get("SERVER_NAME"):
+        url = f"{'https' if env == 'production' else 'http'}://{os.environ['SERVER_NAME'].strip()}"
+    if not url:
+        if env == "production":
+            raise ConfigError(
+                "PUBLIC_URL is not set. Set it to the site's public address, e.g. "
+                "https://members.leap.example: links in e-mails are built on it, never on the "
+                "request's Host header.")
+        url = LOCAL_PUBLIC_URLS[env]
+    return url
+
+
+def checked_public_url(url: str) -> str:
+    """``url`` without a trailing slash, if it is an http(s) address with a host and nothing more."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(f"PUBLIC_URL must look like https://members.leap.example (got {url!r}).")
+    return url.strip().rstrip("/")
+
+
+def trusted_hosts(url: str, env: str, extra: list[str]) -> list[str]:
+    """Host names a request may name: the public one, ``extra`` (TRUSTED_HOSTS), and loopback
+    names outside production (the development server and the tests' servers)."""
+    hosts = [urlsplit(url).hostname or "", *extra]
+    if env != "production":
+        hosts += ["localhost", "127.0.0.1"]
+    return list(dict.fromkeys(hosts))
 
 
 def _dev_secret(instance_path: str) -> str:
@@ -77,7 +118,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", is_prod),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PREFERRED_URL_SCHEME": "https" if is_prod else "http",
-        "SERVER_NAME": os.environ.get("SERVER_NAME") or None,
+        # The site's public address: every link in an e-mail or sent to Stripe is built on it
+        # (core/links.py), never on the request's Host; a request for another host gets 400.
+        "PUBLIC_URL": overrides.get("PUBLIC_URL") or public_url(env),
+        "TRUSTED_HOSTS_EXTRA": _list(os.environ.get("TRUSTED_HOSTS", "")),
         # How many proxies in front of the app set X-Forwarded-For/-Proto (0: none, trust nothing).
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "HSTS_SECONDS": 63072000,
@@ -93,7 +137,16 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Limits degrade, never deny: with Redis unreachable each worker counts in its own memory
+        # (and goes back to Redis once it answers), and a storage error never fails a request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        # A Redis that hangs (frozen, or a network that drops packets) must not hang the request:
+        # a call that takes longer than this fails, and the limits fall back as above.
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour"),
+        # Failed logins per account, whatever the address (members/login_limits.py).
+        "RATELIMIT_LOGIN_ACCOUNT": os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "10 per 15 minutes"),
         "RATELIMIT_SIGNUP": os.environ.get("RATELIMIT_SIGNUP", "10 per minute;50 per hour"),
         "RATELIMIT_RESET": os.environ.get("RATELIMIT_RESET", "5 per minute;20 per hour"),
         "RATELIMIT_DONATE": os.environ.get("RATELIMIT_DONATE", "10 per minute;60 per hour"),
@@ -106,6 +159,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD") or None,
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
         "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "8")),
+        # The workers' leases (core/leases.py): renewed every third of this while an item is worked
+        # on, so a worker that dies holds up its item for about this long.
+        "WORKER_LEASE_SECONDS": float(os.environ.get("WORKER_LEASE_SECONDS", "60")),
         "DEV_INBOX": env == "development",
         # The organisation.
         "ORG_NAME": os.environ.get("ORG_NAME", "Law Enforcement Action Partnership"),
@@ -118,6 +174,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "CSP_FORM_ACTION_EXTRA": os.environ.get("CSP_FORM_ACTION_EXTRA", "https://checkout.stripe.com https://billing.stripe.com"),
     }
     config.update(overrides)
+    config["PUBLIC_URL"] = checked_public_url(config["PUBLIC_URL"])
+    config["TRUSTED_HOSTS"] = trusted_hosts(config["PUBLIC_URL"], env, config["TRUSTED_HOSTS_EXTRA"])
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") and "SQLALCHEMY_ENGINE_OPTIONS" not in overrides:
         # TCP keepalives find a server that vanished without closing the connection (a dropped
         # NAT or load-balancer flow) within ~90 s of quiet; the pool then replaces the connection

@@ -45,8 +45,37 @@ def test_postgres_urls_use_psycopg3(url):
     assert normalise_database_url(url) == "postgresql+psycopg://u@h/db"
 
 
+def test_production_without_a_public_url_refuses_to_start(monkeypatch, tmp_path):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    monkeypatch.delenv("SERVER_NAME", raising=False)
+    with pytest.raises(ConfigError, match="PUBLIC_URL is not set"):
+        load_config(str(tmp_path))
+
+
+@pytest.mark.parametrize("url", ["members.leap.example", "ftp://leap.example", "https://", "https://leap.example/?a=1"])
+def test_a_public_url_that_is_not_a_site_address_is_refused(monkeypatch, tmp_path, url):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("PUBLIC_URL", url)
+    with pytest.raises(ConfigError, match="PUBLIC_URL must look like"):
+        load_config(str(tmp_path))
+
+
+def test_production_trusts_only_the_public_host_and_those_named(monkeypatch, tmp_path):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("PUBLIC_URL", "https://members.leap.example/")
+    monkeypatch.setenv("TRUSTED_HOSTS", "internal.leap.example")
+    config = load_config(str(tmp_path))
+    assert config["PUBLIC_URL"] == "https://members.leap.example"
+    assert config["TRUSTED_HOSTS"] == ["members.leap.example", "internal.leap.example"]
+
+
 def test_production_cookies_are_secure(monkeypatch, tmp_path):
     monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("PUBLIC_URL", "https://members.leap.example")
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
     config = load_config(str(tmp_path))
@@ -61,6 +90,7 @@ def test_password_hash_parameters_meet_owasp(monkeypatch, tmp_path, app):
     from leap_members.core.passwords import hash_password
 
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("PUBLIC_URL", "https://members.leap.example")
     config = load_config(str(tmp_path))
     assert config["ARGON2_MEMORY_KIB"] >= 19456 and config["ARGON2_TIME_COST"] >= 2
     params = extract_parameters(hash_password("any long enough password"))

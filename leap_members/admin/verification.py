@@ -1,7 +1,7 @@
 """The verification queue: staff check professional claims and tell the member the outcome."""
-from flask import url_for
 from sqlalchemy import func, select, update
 
+from ..core.links import public_link
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..mail.services import queue_email
@@ -50,4 +50,4 @@ def decide_claim(member: Member, approve: bool, reason: str) -> None:
     subject = ("Your LEAP membership is verified" if approve
                else "About the verification of your LEAP membership")
     queue_email(member.email, subject, template, kind=f"verification-{outcome}", member=member,
-                reason=reason, account_url=url_for("members.account", _external=True))
+                reason=reason, account_url=public_link("members.account"))

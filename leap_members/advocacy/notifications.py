@@ -1,17 +1,13 @@
 """E-mails about sign-ups, written to the outbox in the caller's transaction."""
-from flask import url_for
-
+from ..core.links import public_link
 from ..mail.services import queue_email
 from .models import Action, ActionSignup, SignupStatus
 from .times import format_range
 
 
 def action_url(action: Action) -> str:
-    """The action's full address; a path when no SERVER_NAME is set outside a request (CLI)."""
-    try:
-        return url_for("advocacy.action", slug=action.slug, _external=True)
-    except RuntimeError:
-        return f"/actions/{action.slug}"
+    """The action's full address on the public site."""
+    return public_link("advocacy.action", slug=action.slug)
 
 
 def _context(signup: ActionSignup) -> dict:

@@ -1,16 +1,13 @@
-"""Pages kept in a worker's memory: those the same for every visitor, and those built from data
-that has not changed since."""
+"""Pages kept in a worker's memory, built from data that has not changed since."""
 import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from threading import Lock
 from typing import TypeVar
 
 from flask import current_app, render_template, request, session
-from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
@@ -30,23 +27,6 @@ class AnyMember:
     """The member a shared page is rendered for: all it may show of them is whether they are staff."""
     is_staff: bool
     is_authenticated: bool = True
-
-
-def same_for_every_visitor(view):
-    """Serve the view's page from memory to visitors who are not logged in and have no message
-    waiting. Only for views without arguments whose page depends on nothing but the app's
-    settings and templates (no database rows, no CSRF token, no query string)."""
-    @wraps(view)
-    def wrapper():
-        if current_user.is_authenticated or message_waiting():
-            return view()
-        pages = current_app.extensions.setdefault("visitor_pages", {})
-        key = f"{view.__module__}.{view.__qualname__}"
-        page = pages.get(key)
-        if page is None:
-            page = pages[key] = view()
-        return page
-    return wrapper
 
 
 def message_waiting() -> bool:

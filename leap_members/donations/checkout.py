@@ -3,10 +3,11 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..core.links import public_link
 from ..core.timeutil import utcnow
 from ..extensions import db
 from . import stripe_client
@@ -110,8 +111,8 @@ def checkout_params(donation: Donation, customer_id: str | None) -> dict:
     params: dict = {
         "mode": "subscription" if monthly else "payment",
         "line_items": [{"price_data": price_data, "quantity": 1}],
-        "success_url": url_for("donations.thanks", token=donation.public_token, _external=True),
-        "cancel_url": url_for("donations.cancelled", token=donation.public_token, _external=True),
+        "success_url": public_link("donations.thanks", token=donation.public_token),
+        "cancel_url": public_link("donations.cancelled", token=donation.public_token),
         "client_reference_id": str(donation.id),
         "metadata": metadata,
     }

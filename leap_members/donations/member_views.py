@@ -3,6 +3,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..core.access import login_required
+from ..core.links import public_link
 from ..core.timeutil import utcnow
 from ..extensions import db
 from . import bp, stripe_client
@@ -44,7 +45,7 @@ def manage_monthly(gift_id: int):
         return redirect(url_for("donations.history"))
     try:
         url = stripe_client.create_portal_session(gift.stripe_customer_id,
-                                                  url_for("donations.history", _external=True))
+                                                  public_link("donations.history"))
     except stripe_client.StripeUnavailable as exc:
         flash(exc.message, "error")
         return redirect(url_for("donations.history"))

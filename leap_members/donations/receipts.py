@@ -1,6 +1,7 @@
 """Receipt numbers and the e-mails a gift causes: receipts, refunds, tributes, failed payments."""
-from flask import current_app, url_for
+from flask import current_app
 
+from ..core.links import public_link
 from ..core.tokens import make_token
 from ..mail.services import queue_email
 from .models import Donation, RecurringGift
@@ -21,7 +22,7 @@ def assign_receipt_number(donation: Donation) -> None:
 
 
 def receipt_url(donation: Donation) -> str:
-    return url_for("donations.receipt", token=donation.public_token, _external=True)
+    return public_link("donations.receipt", token=donation.public_token)
 
 
 def queue_receipt(donation: Donation) -> None:
@@ -51,7 +52,7 @@ def queue_tribute_notice(donation: Donation) -> None:
 
 def fix_card_link(gift: RecurringGift) -> str:
     token = make_token(FIX_CARD_PURPOSE, {"id": gift.id, "sub": gift.stripe_subscription_id})
-    return url_for("donations.fix_card", token=token, _external=True)
+    return public_link("donations.fix_card", token=token)
 
 
 def queue_payment_failed(gift: RecurringGift, invoice_id: str, attempt: int) -> None:

@@ -1,7 +1,8 @@
 """The public side of giving: the donate page, Checkout's return pages, receipts, fixing a card."""
-from flask import abort, current_app, redirect, render_template, url_for
+from flask import abort, current_app, redirect, render_template
 from flask_login import current_user
 
+from ..core.links import public_link
 from ..core.ratelimit import post_limit
 from ..core.tokens import TokenError, read_token
 from ..extensions import db
@@ -108,7 +109,7 @@ def fix_card(token: str):
     form = ButtonForm()
     if form.validate_on_submit():
         try:
-            url = stripe_client.create_portal_session(gift.stripe_customer_id, url_for("public.home", _external=True),
+            url = stripe_client.create_portal_session(gift.stripe_customer_id, public_link("public.home"),
                                                       update_card=True)
         except stripe_client.StripeUnavailable as exc:
             return render_template("donations/fix_card.html", gift=gift, form=form, problem=exc.message), 503

@@ -3,10 +3,10 @@ import hashlib
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..core.links import public_link
 from ..core.signals import member_email_changed
 from ..core.passwords import hash_password, needs_rehash, verify_password
 from ..core.timeutil import utcnow
@@ -77,10 +77,33 @@ def record_consent(member: Member, granted: bool, context: ConsentContext) -> No
                            ip_address=context.ip_address))
 
 
+def tell_of_second_signup(email: str) -> None:
+    """E-mail the account's owner that someone tried to join with their address."""
+    _tell_owner(email, "Someone tried to join LEAP with your e-mail address", "second_signup",
+                login_link=public_link("members.login"), reset_link=public_link("members.reset_request"))
+
+
+def tell_of_paused_login(email: str) -> None:
+    """E-mail the account's owner that logging in is paused after many failed attempts."""
+    _tell_owner(email, "Logging in to your LEAP account is paused", "login_paused",
+                reset_link=public_link("members.reset_request"))
+
+
+def _tell_owner(email: str, subject: str, template: str, **links: str) -> None:
+    """A notice to the owner of ``email``'s account, if there is one: at most one an hour of each
+    kind, so nobody can fill a member's inbox with them."""
+    member = find_by_email(email)
+    if member is None:
+        return
+    kind = template.replace("_", "-")
+    queue_email(member.email, subject, template, kind=kind, member=member,
+                dedupe_key=f"{kind}:{member.id}:{utcnow():%Y%m%d%H}", **links)
+
+
 def send_confirmation(member: Member, address: str) -> None:
     token = make_token(CONFIRM_PURPOSE, {"id": member.id, "email": address})
     queue_email(address, "Confirm your e-mail address for LEAP", "confirm_email", kind="confirm-email",
-                member=member, link=url_for("members.confirm_email", token=token, _external=True))
+                member=member, link=public_link("members.confirm_email", token=token))
 
 
 def read_confirmation(token: str, max_age: int) -> tuple[Member, str]:
@@ -132,7 +155,7 @@ def request_password_reset(email: str) -> None:
         return
     token = make_token(RESET_PURPOSE, {"id": member.id, "pw": _password_fingerprint(member)})
     queue_email(member.email, "Reset your LEAP password", "reset_password", kind="reset-password",
-                member=member, link=url_for("members.reset_password", token=token, _external=True))
+                member=member, link=public_link("members.reset_password", token=token))
 
 
 def read_reset_token(token: str, max_age: int) -> Member:

@@ -1,5 +1,5 @@
 """Join, confirm, log in and out, reset a password, manage one's profile."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from ..core.access import login_required
@@ -8,15 +8,15 @@ from ..core.redirects import safe_next_url
 from ..core.tokens import TokenError
 from ..core.ratelimit import post_limit
 from ..extensions import db
-from . import bp
+from . import bp, login_limits
 from .categories import CATEGORIES
 from .forms import (ChangeEmailForm, ChangePasswordForm, ConfirmForm, LoginForm, ProfileForm,
-                    ResetPasswordForm, ResetRequestForm, SignupForm)
+                    ResetPasswordForm, ResetRequestForm, SignupForm, normalise_email)
 from .login import log_in, log_out
 from .services import (PROFILE_FIELDS, ConsentContext, EmailTaken, authenticate, confirm_email,
                        read_confirmation, read_reset_token, record_login, register_member,
                        request_email_change, request_password_reset, send_confirmation,
-                       set_password, update_profile)
+                       set_password, tell_of_paused_login, tell_of_second_signup, update_profile)
 
 
 def _consent_context() -> ConsentContext:
@@ -35,23 +35,27 @@ def join():
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            member = register_member(_declared(form, PROFILE_FIELDS + ("email",)), form.password.data,
-                                     form.email_updates.data, _consent_context())
-        except EmailTaken:
+            register_member(_declared(form, PROFILE_FIELDS + ("email",)), form.password.data,
+                            form.email_updates.data, _consent_context())
+        except EmailTaken as taken:
+            # The same answer as for a new address, so joining tells nobody who has an account;
+            # the account's owner is told by e-mail instead.
             db.session.rollback()
-            form.email.errors.append("An account with this e-mail address already exists. "
-                                     "Log in, or reset your password if you forgot it.")
-        else:
-            log_in(member)   # before commit, which would expire the member and cost a reload
+            tell_of_second_signup(str(taken))
             db.session.commit()
-            return redirect(url_for("members.joined"))
+        else:
+            db.session.commit()
+        session["joined_email"] = normalise_email(form.email.data)
+        return redirect(url_for("members.joined"))
     return render_template("members/join.html", form=form, categories=CATEGORIES)
 
 
-@bp.get("/join/welcome")
-@login_required
+@bp.get("/join/check-your-inbox")
 def joined():
-    return render_template("members/joined.html")
+    email = session.get("joined_email")
+    if not email:
+        return redirect(url_for("members.join"))
+    return render_template("members/joined.html", email=email)
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"], endpoint="confirm_email")
@@ -92,15 +96,28 @@ def resend_confirmation():
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        member = authenticate(form.email.data, form.password.data)
+        email = form.email.data
+        paused = 0 if login_limits.is_known_device(request, email) else login_limits.seconds_paused(email)
+        if paused:
+            minutes = -(-paused // 60)
+            form.password.errors.append(
+                f"There have been too many failed attempts to log in to this account. Try again in "
+                f"{minutes} minute{'s' if minutes != 1 else ''}, or reset your password.")
+            return render_template("members/login.html", form=form), 429
+        member = authenticate(email, form.password.data)
         if member is None or not member.is_active:
+            if login_limits.count_failure(email):
+                tell_of_paused_login(email)
+                db.session.commit()
             form.password.errors.append("The e-mail address or password is not right.")
         else:
             record_login(member)
             db.session.commit()
             log_in(member)
             flash(f"Welcome back, {member.first_name}.", "success")
-            return redirect(safe_next_url(form.next.data))
+            response = redirect(safe_next_url(form.next.data))
+            login_limits.remember_device(request, response, member.email)
+            return response
     return render_template("members/login.html", form=form)
 
 
@@ -142,6 +159,7 @@ def reset_password(token: str):
             # The link reached this inbox, which proves the address.
             confirm_email(member, member.email)
         db.session.commit()
+        login_limits.forget_failures(member.email)
         log_out_if_current(member)
         flash("Your password is changed. Please log in with it.", "success")
         return redirect(url_for("members.login"))

@@ -3,11 +3,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import click
-from flask import current_app, url_for
 from email_validator import EmailNotValidError
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from ..core.links import public_link
 from ..extensions import db
 from ..mail.services import queue_email
 from ..members.forms import normalise_email
@@ -40,10 +40,8 @@ def staff_addresses() -> list[str]:
 
 
 def agreement_link(agreement: Agreement) -> str:
-    """A full link when SERVER_NAME is configured, else the path on the staff site."""
-    if current_app.config.get("SERVER_NAME"):
-        return url_for("partnerships.show", agreement_id=agreement.id, _external=True)
-    return current_app.url_map.bind("").build("partnerships.show", {"agreement_id": agreement.id})
+    """The agreement's full address on the staff site."""
+    return public_link("partnerships.show", agreement_id=agreement.id)
 
 
 def digest_item(agreement: Agreement, today: date) -> DigestItem:
@@ -83,9 +81,7 @@ def queue_agreement_digest(today: date, days: int, recipients: list[str]) -> tup
 
 
 def _list_link(days: int) -> str:
-    if current_app.config.get("SERVER_NAME"):
-        return url_for("partnerships.index", ending_within=days, _external=True)
-    return current_app.url_map.bind("").build("partnerships.index", {"ending_within": days})
+    return public_link("partnerships.index", ending_within=days)
 
 
 def _checked_address(address: str) -> str:

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from leap_members.members.models import Member
-from tests.members.test_signup import signup_data
+from tests.members.test_signup import GOOD_PASSWORD, signup_data
 
 
 def join_and_get_link(client, deliver, mail_link) -> str:
@@ -44,8 +44,9 @@ def test_an_expired_link_is_refused(app, client, deliver, mail_link):
     assert "expired" in response.get_data(as_text=True)
 
 
-def test_member_can_ask_for_a_new_link(client, deliver, mail_link, inbox):
+def test_member_can_ask_for_a_new_link(client, auth, deliver, mail_link, inbox):
     join_and_get_link(client, deliver, mail_link)
+    auth.login("dana.holloway@example.org", GOOD_PASSWORD)
     inbox.clear()
     client.post("/account/resend-confirmation")
     assert len(deliver().to("dana.holloway@example.org")) == 1

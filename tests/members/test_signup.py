@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from leap_members.members.forms import EMAIL_UPDATES_WORDING
 from leap_members.members.models import Consent, Member
+from tests.support.smtp import body_of
 
 GOOD_PASSWORD = "walking the beat in 1998"
 
@@ -36,7 +37,7 @@ def member_count(db) -> int:
 def test_each_category_can_join_and_starts_unconfirmed(client, db, category, extra, verification):
     response = client.post("/join", data=signup_data(category=category, **extra))
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/join/welcome")
+    assert response.headers["Location"].endswith("/join/check-your-inbox")
     member = db.session.scalar(select(Member))
     assert member.category == category
     assert member.email == "dana.holloway@example.org"
@@ -109,11 +110,29 @@ def test_a_refused_form_keeps_what_was_typed_except_passwords(client):
     assert GOOD_PASSWORD not in html
 
 
-def test_duplicate_email_in_any_case_gets_a_clear_message(client, db, member_factory):
+def test_joining_with_a_known_address_in_any_case_reveals_nothing_and_tells_its_owner(
+        app, db, member_factory, deliver):
+    new = app.test_client().post("/join", data=signup_data(email="someone.new@example.org"), follow_redirects=True)
     member_factory(email="dana.holloway@example.org")
-    response = client.post("/join", data=signup_data(email="DANA.Holloway@EXAMPLE.ORG"))
-    assert "already exists" in response.get_data(as_text=True)
-    assert member_count(db) == 1
+    known = app.test_client().post("/join", data=signup_data(email="DANA.Holloway@EXAMPLE.ORG"),
+                                   follow_redirects=True)
+    assert member_count(db) == 2   # the new member and the owner; no second Dana
+    assert known.status_code == new.status_code == 200
+    assert [r.headers["Location"] for r in known.history] == [r.headers["Location"] for r in new.history]
+    page = known.get_data(as_text=True)
+    assert "Check your inbox" in page and "already" not in page
+    assert page.replace("dana.holloway", "someone.new") == new.get_data(as_text=True)
+    notice = deliver().last_to("dana.holloway@example.org")
+    assert "tried to join" in notice["Subject"]
+    assert "http://localhost/login" in body_of(notice) and "http://localhost/reset" in body_of(notice)
+
+
+def test_repeated_joins_with_a_known_address_send_its_owner_one_notice_an_hour(
+        client, db, member_factory, deliver):
+    member_factory(email="dana.holloway@example.org")
+    for _ in range(3):
+        client.post("/join", data=signup_data())
+    assert len(deliver().to("dana.holloway@example.org")) == 1
 
 
 def test_privileged_fields_in_the_post_are_ignored(client, db):
@@ -148,7 +167,7 @@ def test_two_identical_signups_at_the_same_moment_create_one_member(app, db):
         thread.join()
     db.session.expire_all()
     assert member_count(db) == 1
-    assert sorted(statuses) == [200, 302]  # one joined, the other was told the address is taken
+    assert statuses == [302, 302]  # both see "check your inbox": one joined, the other's owner is told
 
 
 def test_unique_index_refuses_a_second_row_with_the_same_email(db, member_factory):
@@ -160,10 +179,18 @@ def test_unique_index_refuses_a_second_row_with_the_same_email(db, member_factor
     db.session.rollback()
 
 
-def test_joined_member_is_logged_in_and_sees_the_confirm_prompt(client):
-    client.post("/join", data=signup_data())
+def test_joining_shows_check_your_inbox_then_logging_in_shows_the_confirm_prompt(client, auth):
+    page = client.post("/join", data=signup_data(), follow_redirects=True).get_data(as_text=True)
+    assert "Check your inbox" in page and "dana.holloway@example.org" in page
+    assert client.get("/account").status_code == 302   # joining does not log in
+    auth.login("dana.holloway@example.org", GOOD_PASSWORD)
     html = client.get("/account").get_data(as_text=True)
     assert "Please confirm your e-mail address" in html
+
+
+def test_the_check_your_inbox_page_without_a_signup_leads_to_join(client):
+    response = client.get("/join/check-your-inbox")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/join")
 
 
 @pytest.mark.parametrize("field, value", [("years_of_service", "9" * 400), ("years_of_service", "٣"),

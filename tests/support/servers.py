@@ -26,6 +26,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 def production_env(database_url: str, instance_path: str, **extra) -> dict:
     env = dict(os.environ, APP_ENV="production", SECRET_KEY="gunicorn-test-" + "k" * 50,
                DATABASE_URL=database_url, INSTANCE_PATH=instance_path, FLASK_APP="wsgi",
+               PUBLIC_URL="http://127.0.0.1",
                SESSION_COOKIE_SECURE="0")
     env.pop("TEST_DATABASE_URL", None)
     env.update({key: str(value) for key, value in extra.items()})
