@@ -12,6 +12,7 @@ from ..extensions import db
 from ..mail.services import queue_email
 from . import stripe_client
 from .customers import push_pending_emails
+from .envelope import check_envelope, printable_id
 from .event_queue import FAILED, RELEASED, apply_queued, waiting
 from .events import DUPLICATE, prepare, process_event, retry_deferred
 from .history import statements_for_year
@@ -92,6 +93,12 @@ def reconcile_stripe_command(since: str) -> None:
         raise click.ClickException(f"Could not list Stripe events: {exc}") from exc
     outcomes: Counter = Counter()
     for event in events:
+        if reason := check_envelope(event):
+            # Could never be stored or applied: say so and go on, as the webhook refuses it.
+            outcomes["refused"] += 1
+            current_app.logger.warning("Reconciliation skipped Stripe event %s: %s", printable_id(event), reason)
+            click.echo(f"REFUSED {printable_id(event)}: {reason}", err=True)
+            continue
         extra = prepare(event)
         try:
             result = process_event(event, source="reconcile", extra=extra)
@@ -115,7 +122,8 @@ def reconcile_stripe_command(since: str) -> None:
     left = waiting()
     click.echo(f"Stripe listed {len(events)} events since {since}: {outcomes['applied']} applied, "
                f"{outcomes[DUPLICATE]} already recorded, {outcomes['ignored']} ignored, "
-               f"{outcomes['deferred']} had to wait for a gift we did not know yet, {outcomes['failed']} failed; "
+               f"{outcomes['deferred']} had to wait for a gift we did not know yet, {outcomes['failed']} failed, "
+               f"{outcomes['refused']} refused (not a well-formed event); "
                f"{outcomes[RELEASED]} waiting events applied; "
                f"{left['deferred']} events still waiting for a gift we do not know, {left['queued']} stored by the webhook "
                f"for the event worker. E-mail changes pushed to Stripe: {pushed}"

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Row
 from ..core.leases import lease_due
 from ..core.timeutil import backoff, utcnow
 from ..extensions import db
+from .envelope import check_envelope
 from .events import Result, apply_received, prepare
 from .models import EventOutcome, StripeEvent
 
@@ -46,6 +47,8 @@ def _apply_one(leased: Row) -> Result | None:
     """Apply one leased event in a transaction of its own; None if it failed and was postponed."""
     try:
         event = json.loads(leased.payload)["event"]
+        if reason := check_envelope(event):   # stored before the webhook checked envelopes
+            return _refuse(leased.id, reason)
         # Stripe may be asked a fact or two here, with no transaction open.
         result = apply_received(event, prepare(event))
         db.session.commit()
@@ -62,6 +65,16 @@ def _lease_next() -> list[Row]:
     due = [StripeEvent.outcome == EventOutcome.QUEUED,
            or_(StripeEvent.retry_at.is_(None), StripeEvent.retry_at <= utcnow())]
     return lease_due(StripeEvent, due, StripeEvent.retry_at, LEASE, 1, StripeEvent.stripe_event_id, StripeEvent.payload)
+
+
+def _refuse(row_id: int, reason: str) -> Result:
+    """Settle an event that can never be applied as ignored, instead of retrying it for ever."""
+    row = db.session.get(StripeEvent, row_id)
+    current_app.logger.warning("Ignored stored Stripe event %r: %s", row.stripe_event_id, reason)
+    row.outcome, row.note, row.payload, row.retry_at = EventOutcome.IGNORED, f"refused: {reason}", None, None
+    row.applied_at = utcnow()   # when it was settled, as for every other ignored event
+    db.session.commit()
+    return Result(EventOutcome.IGNORED, reason)
 
 
 def _postpone(row_id: int, error: Exception) -> None:

@@ -63,8 +63,8 @@ def _apply(event: dict, extra: dict) -> tuple[str, str]:
 
 
 def receive(event: dict, body: str) -> bool:
-    """Store a verified event for the event worker, committed; False if an event with its id was
-    stored before.
+    """Store a verified event (envelope checked) for the event worker, committed; False if an event
+    with its id was stored before.
 
     The body goes in as Stripe signed it, wrapped as {"event": ...}, so nothing is parsed or
     serialised again on the way in. One statement, atomic by itself (core.database.commit_one).
@@ -74,7 +74,7 @@ def receive(event: dict, body: str) -> bool:
 
 
 def process_event(event: dict, source: str = "webhook", extra: dict | None = None) -> Result:
-    """Apply one event unless already applied. The caller commits.
+    """Apply one event (envelope checked) unless already applied. The caller commits.
 
     Raises whatever the database raises, so the caller can roll back and try again later.
     """
@@ -108,10 +108,12 @@ def _apply_to(row: StripeEvent, event: dict, extra: dict) -> Result:
 
 def _insert(event: dict, source: str, outcome: str, payload: str | None = None):
     """INSERT ... ON CONFLICT DO NOTHING of an event id: a second delivery of the same event,
-    even at the same moment, waits for the first one's transaction and then inserts nothing."""
+    even at the same moment, waits for the first one's transaction and then inserts nothing.
+
+    The envelope must have passed envelope.check_envelope: then every value fits its column."""
     insert = sqlite.insert if on_sqlite() else postgresql.insert
     return (insert(StripeEvent).values(
-        stripe_event_id=event["id"], type=str(event.get("type"))[:100], stripe_created=int(event.get("created") or 0),
+        stripe_event_id=event["id"], type=event["type"], stripe_created=event["created"],
         outcome=outcome, source=source, received_at=utcnow(), payload=payload)
         .on_conflict_do_nothing(index_elements=[StripeEvent.stripe_event_id]))
 

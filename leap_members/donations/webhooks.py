@@ -1,7 +1,8 @@
 """POST /stripe/webhook: Stripe's signed events, stored once each for the event worker to apply.
 
 A 200 means the event is safely stored (or was before); the worker (event_queue.py) applies it
-within seconds. Only a refused signature (400) or a database failure (503) makes Stripe retry.
+within seconds. Only a refused signature or envelope (400) or a database failure (503) makes
+Stripe retry: a signed event of any shape is stored or refused, never a server error.
 """
 import stripe
 from flask import current_app, jsonify, request
@@ -9,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import csrf, db
 from . import bp
+from .envelope import check_envelope, printable_id
 from .events import DUPLICATE, receive
 from .models import EventOutcome
 from .stripe_client import verify_webhook
@@ -23,10 +25,12 @@ def stripe_webhook():
     except stripe.SignatureVerificationError as exc:
         current_app.logger.warning("Refused a Stripe webhook: %s", exc)
         return jsonify(error="invalid signature"), 400
-    except ValueError:   # not UTF-8 (UnicodeDecodeError), or not JSON
+    except (ValueError, RecursionError):   # not UTF-8 (UnicodeDecodeError), not JSON, or nested too deep
+        current_app.logger.warning("Refused a signed Stripe webhook whose body is not JSON")
         return jsonify(error="not a JSON event"), 400
-    if not isinstance(event, dict) or not event.get("id") or not isinstance(event.get("data"), dict):
-        return jsonify(error="not a Stripe event"), 400
+    if reason := check_envelope(event):
+        current_app.logger.warning("Refused a signed Stripe event %s: %s", printable_id(event), reason)
+        return jsonify(error=f"not a Stripe event: {reason}"), 400
     try:
         fresh = receive(event, body)
     except SQLAlchemyError:
