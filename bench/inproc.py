@@ -51,7 +51,9 @@ def counting_queries(app):
 
 def app_for(database_url: str):
     """The app as the bench servers serve it: plain HTTP on loopback (the test client follows
-    PREFERRED_URL_SCHEME, and on https Flask-WTF would ask for a Referer)."""
+    PREFERRED_URL_SCHEME, and on https Flask-WTF would ask for a Referer). The test client
+    names the host localhost, which production refuses unless it is trusted."""
     app = bench_app(database_url)
-    app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False, PREFERRED_URL_SCHEME="http")
+    app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False, PREFERRED_URL_SCHEME="http",
+                      TRUSTED_HOSTS=[*app.config["TRUSTED_HOSTS"], "localhost"])
     return app

@@ -137,7 +137,7 @@ def stripe_webhook(ctx: BenchContext) -> list[Row]:
         with app.app_context():
             stored = settled(run)["events"]
         started = time.monotonic()
-        worker_said = flask_command(ctx.database_url, "apply-stripe-events", SERVER_NAME="members.example.org")
+        worker_said = flask_command(ctx.database_url, "apply-stripe-events")
         drain_seconds = time.monotonic() - started
         with app.app_context():
             after_load = recorded(run)

@@ -3,11 +3,11 @@
 Every value reaching SQL is either from a whitelist (filters.py) or a bound parameter.
 """
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 
 from sqlalchemy import Select, func, literal, select, union
 
 from ..core import registry
+from ..core.timeutil import after_day, day_starts
 from ..extensions import db
 from ..members import search
 from ..members.models import Member, MembershipStatus
@@ -41,9 +41,9 @@ def conditions(query: DirectoryQuery) -> list:
     if query.email_updates is not None:
         where.append(Member.email_updates.is_(query.email_updates))
     if query.joined_from:
-        where.append(Member.created_at >= datetime.combine(query.joined_from, time.min))
+        where.append(Member.created_at >= day_starts(query.joined_from))
     if query.joined_to:
-        where.append(Member.created_at < datetime.combine(query.joined_to + timedelta(days=1), time.min))
+        where.append(Member.created_at < after_day(query.joined_to))
     for name, wanted in query.flags:
         inside = Member.id.in_(flag_member_ids(name))
         where.append(inside if wanted else ~inside)

@@ -5,7 +5,7 @@ from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, Select
                      StringField, SubmitField, TextAreaField, widgets)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..core.forms import clean_line, clean_text
+from ..core.forms import WholeNumber, clean_line, clean_text
 from ..members.forms import check_email, email_field
 from .records import ROLE_LABELS, SETTABLE_STATUSES
 
@@ -93,7 +93,8 @@ class ApplyImportForm(FlaskForm):
 
 
 class ImpactEntryForm(FlaskForm):
-    year = IntegerField("Year", validators=[InputRequired("Enter the year.")])
+    year = IntegerField("Year", validators=[InputRequired("Enter the year."),
+                                            WholeNumber(1900, 2100, "Enter a year from 1900 to 2100.")])
     title = StringField("Title", filters=[clean_line], validators=[DataRequired("Enter a title."), Length(max=200)])
     position = TextAreaField("LEAP's position", filters=[clean_text],
                              validators=[DataRequired("Describe the position LEAP took."), Length(max=5000)])
@@ -101,12 +102,6 @@ class ImpactEntryForm(FlaskForm):
                             validators=[DataRequired("Describe what followed."), Length(max=5000)])
     published = BooleanField("Show on the public Impact page")
     submit = SubmitField("Save")
-
-    def validate_year(self, field):
-        # Not NumberRange: it turns a 400-digit number into a float and crashes.
-        if field.data is None or not 1900 <= field.data <= 2100:
-            raise ValidationError("Enter a year from 1900 to 2100.")
-
 
 class PublishForm(FlaskForm):
     submit = SubmitField("Publish")

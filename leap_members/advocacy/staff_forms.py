@@ -3,10 +3,10 @@ from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField,
                      StringField, SubmitField, TextAreaField)
-from wtforms.validators import DataRequired, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core.forms import clean_line, clean_text
+from ..core.forms import WholeNumber, clean_line, clean_text
 from ..members.categories import CATEGORY_CHOICES
 from .forms import LETTER_MAX, max_chars
 from .models import ActionKind
@@ -43,7 +43,7 @@ class ActionForm(FlaskForm):
                                              widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
                                              description="Tick none to open it to every member.")
     verified_only = BooleanField("Only members whose professional background staff have verified")
-    goal = IntegerField("Signature goal", validators=[Optional(), NumberRange(1, 10_000_000, "Enter a goal from 1 up.")])
+    goal = IntegerField("Signature goal", validators=[Optional(), WholeNumber(1, 10_000_000, "Enter a goal from 1 up.")])
     letter_subject = StringField("Letter subject", filters=[clean_line],
                                  validators=[Optional(), max_chars(200, "the subject")])
     letter_template = TextAreaField("Draft letter", filters=[clean_text],
@@ -58,7 +58,7 @@ class ActionForm(FlaskForm):
     private_details = TextAreaField("Details for those registered", filters=[clean_text],
                                     validators=[Optional(), max_chars(5000, "the details")],
                                     description="Meeting link, room, who to ask for: only registered people see this.")
-    capacity = IntegerField("Capacity (optional)", validators=[Optional(), NumberRange(1, 100_000, "Enter 1 or more.")],
+    capacity = IntegerField("Capacity (optional)", validators=[Optional(), WholeNumber(1, 100_000, "Enter 1 or more.")],
                             description="Empty means no limit. When full, people join a waiting list.")
     submit = SubmitField("Save")
 
@@ -90,8 +90,10 @@ class ActionForm(FlaskForm):
         return not errors
 
     def _check_times(self) -> bool:
-        ok = True
         self.utc = {}
+        if self.timezone.errors:   # not one of the zones offered: the refusal is shown next to it
+            return False
+        ok = True
         for name in LOCAL_TIMES:
             field = getattr(self, name)
             try:

@@ -27,6 +27,19 @@ def clean_text(value):
     return value.replace("\r\n", "\n").strip()
 
 
+class WholeNumber:
+    """A whole number from ``low`` to ``high`` in ASCII digits, else ``message``: what NumberRange
+    checks, without turning the number into a float first (a 400-digit number would crash it)."""
+
+    def __init__(self, low: int, high: int, message: str):
+        self.low, self.high, self.message = low, high, message
+
+    def __call__(self, form, field):
+        raw = str((field.raw_data or [""])[0])
+        if field.data is None or not raw.isascii() or not self.low <= field.data <= self.high:
+            raise ValidationError(self.message)
+
+
 class HoneypotForm(FlaskForm):
     """A form with a field people never see and bots fill in."""
 

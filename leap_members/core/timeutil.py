@@ -1,5 +1,5 @@
 """Times are stored in UTC."""
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 
 def utcnow() -> datetime:
@@ -10,3 +10,13 @@ def utcnow() -> datetime:
 def backoff(attempts: int) -> timedelta:
     """How long to wait after the ``attempts``-th failure: 1, 2, 4, 8 ... minutes, capped at six hours."""
     return timedelta(minutes=min(2 ** (max(attempts, 1) - 1), 360))
+
+
+def day_starts(day: date) -> datetime:
+    return datetime.combine(day, time.min)
+
+
+def after_day(day: date) -> datetime:
+    """The first moment after ``day`` (a filter's "up to and including"); for the last day a
+    date can name, the last moment there is."""
+    return day_starts(day + timedelta(days=1)) if day < date.max else datetime.max

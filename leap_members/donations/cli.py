@@ -25,9 +25,6 @@ from .receipts import org_facts
 @with_appcontext
 def apply_stripe_events_command(loop: bool, interval: float) -> None:
     """Apply the Stripe events the webhook has stored, oldest first (the event worker)."""
-    if not current_app.config.get("SERVER_NAME"):
-        raise click.ClickException("Set SERVER_NAME to the site's public host name: the receipts this worker "
-                                   "e-mails link back to the site.")
     while True:
         try:
             counts = apply_queued()

@@ -5,9 +5,9 @@ from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField, RadioField,
                      SelectField, StringField, SubmitField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..core.forms import HoneypotForm, clean_line
+from ..core.forms import HoneypotForm, WholeNumber, clean_line
 from ..members.forms import NameMixin, check_email
 from .amounts import AmountError, check_range, parse_dollars
 from .models import GiftStatus, Kind, Tribute
@@ -21,7 +21,8 @@ def new_form_nonce() -> str:
 
 
 class DonateForm(NameMixin, HoneypotForm):
-    amount_choice = RadioField("Amount", validators=[DataRequired("Choose an amount, or choose Other.")])
+    amount_choice = RadioField("Amount", validators=[DataRequired("Choose an amount, or choose Other.")],
+                               invalid_choice_message="Choose one of the amounts shown, or choose Other.")
     custom_amount = StringField("Other amount (US dollars)", filters=[clean_line],
                                 render_kw={"inputmode": "decimal", "autocomplete": "off"})
     frequency = RadioField("How often", choices={Kind.ONE_TIME: "Give once", Kind.MONTHLY: "Give every month"},
@@ -65,7 +66,9 @@ class DonateForm(NameMixin, HoneypotForm):
         self.amount_cents = cents
 
     def validate_amount_choice(self, field):
-        if field.data and field.data != OTHER:
+        # WTForms runs this even after refusing a value that is not among the choices ("abc"):
+        # convert only a preset it accepted; the refusal is already shown next to the field.
+        if field.data in field.choices and field.data != OTHER and not field.errors:
             self.amount_cents = int(field.data)
 
     def validate(self, extra_validators=None) -> bool:
@@ -131,7 +134,7 @@ class FundForm(FlaskForm):
     name = StringField("Name", filters=[clean_line], validators=[DataRequired("Enter the fund's name."), Length(max=120)])
     description = StringField("Short description (optional)", filters=[clean_line], validators=[Optional(), Length(max=300)])
     position = IntegerField("Order on the donate page", default=0,
-                            validators=[Optional(), NumberRange(0, 999, "Enter a number from 0 to 999.")])
+                            validators=[Optional(), WholeNumber(0, 999, "Enter a number from 0 to 999.")])
     active = BooleanField("Offer this fund on the donate page", default=True)
     submit = SubmitField("Save fund")
 

@@ -1,10 +1,10 @@
 """What staff look at: filtered gift lists with totals, problem monthly gifts, funds, refunds."""
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from sqlalchemy import Select, case, func, or_, select
 
-from ..core.timeutil import utcnow
+from ..core.timeutil import after_day, day_starts, utcnow
 from ..extensions import db
 from . import stripe_client
 from .models import Donation, Fund, RecurringGift, RecurringStatus
@@ -38,9 +38,9 @@ def _when():
 def filtered(filters: GiftFilters) -> Select:
     query = select(Donation)
     if filters.date_from:
-        query = query.where(_when() >= datetime.combine(filters.date_from, time.min))
+        query = query.where(_when() >= day_starts(filters.date_from))
     if filters.date_to:
-        query = query.where(_when() < datetime.combine(filters.date_to + timedelta(days=1), time.min))
+        query = query.where(_when() < after_day(filters.date_to))
     if filters.kind:
         query = query.where(Donation.kind == filters.kind)
     if filters.status:

@@ -101,8 +101,14 @@ def events_since(created_gte: int) -> Iterator[dict]:
     """Every Stripe event created at or after ``created_gte`` (Unix seconds), oldest first."""
     page = _call("list events", client().v1.events.list, {"created": {"gte": created_gte}, "limit": 100})
     found = [as_dict(event) for event in _call("list events", lambda: list(page.auto_paging_iter()))]
-    # Stripe lists newest first; apply in the order things happened.
-    return iter(sorted(reversed(found), key=lambda event: event.get("created", 0)))
+    # Stripe lists newest first; apply in the order things happened. An event without a whole
+    # number for its time sorts first; reconciliation skips it (envelope.py).
+    return iter(sorted(reversed(found), key=_created))
+
+
+def _created(event: dict) -> int:
+    created = event.get("created")
+    return created if type(created) is int else 0
 
 
 def decline_reason(payment_intent_id: str | None) -> str | None:

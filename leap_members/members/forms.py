@@ -5,7 +5,7 @@ from wtforms import (BooleanField, EmailField, HiddenField, IntegerField, Passwo
                      RadioField, SelectField, StringField, SubmitField)
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
 
-from ..core.forms import HoneypotForm, clean_line
+from ..core.forms import HoneypotForm, WholeNumber, clean_line
 from ..core.passwords import password_problem
 from .categories import CATEGORIES, CATEGORY_CHOICES
 from .geography import STATE_CHOICES, ZIP_PATTERN
@@ -80,15 +80,8 @@ class AddressMixin:
 class ProfessionalMixin:
     organisation = StringField("Agency or organisation", filters=[clean_line], validators=[Optional(), Length(max=200)])
     role_title = StringField("Rank or role", filters=[clean_line], validators=[Optional(), Length(max=200)])
-    years_of_service = IntegerField("Years of service", validators=[Optional()])
+    years_of_service = IntegerField("Years of service", validators=[Optional(), WholeNumber(0, 70, "Enter a number from 0 to 70.")])
     affiliation_private = BooleanField("Keep my affiliation private (only LEAP staff will see my agency and role)")
-
-    def validate_years_of_service(self, field):
-        # Checked here rather than with NumberRange: a 400-digit number must be refused
-        # as a number, not compared as a float.
-        raw = (field.raw_data or [""])[0].strip()
-        if field.data is None or not raw.isascii() or not 0 <= field.data <= 70:
-            raise ValidationError("Enter a number from 0 to 70.")
 
     def check_professional_fields(self) -> bool:
         """Require the facts the chosen category asks for."""

@@ -8,6 +8,7 @@ back (OWASP's device cookies), so a stranger's guessing cannot lock the real mem
 """
 import hashlib
 import logging
+import math
 import time
 
 from flask import Request, Response, current_app
@@ -47,7 +48,7 @@ def seconds_paused(email: str) -> int:
     except Exception:   # storage unreachable: limits degrade, never deny (the per-address limit still holds)
         log.warning("Login limit storage unreachable; the per-account limit is not applied")
         return 0
-    return max(1, int(reset_at - time.time()) + 1)
+    return max(1, math.ceil(reset_at - time.time()))
 
 
 def count_failure(email: str) -> bool:

@@ -4,9 +4,9 @@ import secrets
 from flask_wtf import FlaskForm
 from wtforms import (DateField, EmailField, HiddenField, IntegerField, RadioField, SelectField, StringField,
                      SubmitField, TextAreaField)
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
-from ..core.forms import clean_line, clean_text
+from ..core.forms import WholeNumber, clean_line, clean_text
 from ..members.geography import STATE_CHOICES, ZIP_PATTERN
 from . import lifecycle
 from .models import PartnerKind
@@ -88,10 +88,10 @@ class AgreementForm(ProblemsMixin, FlaskForm):
                           description="Leave empty while the agreement is a draft. The term starts on this date.")
     term_years = IntegerField("Term in years", default=lifecycle.DEFAULT_TERM_YEARS, validators=[
         InputRequired("Enter the term in years."),
-        NumberRange(1, lifecycle.MAX_TERM_YEARS, f"Enter a term from 1 to {lifecycle.MAX_TERM_YEARS} years.")])
+        WholeNumber(1, lifecycle.MAX_TERM_YEARS, f"Enter a term from 1 to {lifecycle.MAX_TERM_YEARS} years.")])
     notice_days = IntegerField("Notice period in days", default=lifecycle.DEFAULT_NOTICE_DAYS, validators=[
         InputRequired("Enter the notice period in days."),
-        NumberRange(1, lifecycle.MAX_NOTICE_DAYS, f"Enter a notice period from 1 to {lifecycle.MAX_NOTICE_DAYS} days.")])
+        WholeNumber(1, lifecycle.MAX_NOTICE_DAYS, f"Enter a notice period from 1 to {lifecycle.MAX_NOTICE_DAYS} days.")])
     signatory_a_name = _signatory("Name of Party A's signatory")
     signatory_a_title = _signatory("Title of Party A's signatory")
     signatory_b_name = _signatory("Name of Party B's signatory")
@@ -159,7 +159,7 @@ class AgreementFilterForm(FlaskForm):
     state = SelectField("Governing state", choices={"": "Any state", **{k: v for k, v in STATE_CHOICES.items() if k}},
                         validators=[Optional()])
     ending_within = IntegerField("Ending within (days)", validators=[
-        Optional(), NumberRange(1, 3650, "Enter a number of days from 1 to 3650.")])
+        Optional(), WholeNumber(1, 3650, "Enter a number of days from 1 to 3650.")])
 
     def set_partner_choices(self, partners) -> None:
         self.partner.choices = {"": "Any partner", **{str(p.id): p.name for p in partners}}

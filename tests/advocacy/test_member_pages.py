@@ -145,15 +145,6 @@ def test_nothing_is_kept_while_the_list_version_is_unknown(client, auth, member,
     assert any("FROM actions" in statement for statement in counter.statements)   # read afresh
 
 
-def test_a_site_under_a_path_prefix_gets_its_own_kept_list(client, auth, member, make_action):
-    action = make_action(title="Treat addiction as health", goal=10)
-    auth.login(member.email)
-    at_root = client.get("/actions").get_data(as_text=True)
-    under_prefix = client.get("/actions", base_url="http://localhost/members/").get_data(as_text=True)
-    assert f'href="/actions/{action.slug}"' in at_root
-    assert f'href="/members/actions/{action.slug}"' in under_prefix
-
-
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

@@ -43,6 +43,13 @@ def test_donate_page_is_prefilled_for_a_logged_in_member(client, auth, member):
     assert "Give every month" in page and "In memory of someone" in page
 
 
+def test_an_amount_that_is_not_among_the_choices_is_refused_beside_the_field(client, fake_stripe):
+    response = client.post("/donate", data=donate_form(amount_choice="abc"))
+    assert response.status_code == 400
+    assert "Choose one of the amounts shown, or choose Other." in response.get_data(as_text=True)
+    assert gift_count() == 0 and fake_stripe.requests == []
+
+
 @pytest.mark.parametrize("typed, message", [
     ("", "Enter the amount you would like to give."),
     ("twenty", "Enter the amount in dollars using digits only"),

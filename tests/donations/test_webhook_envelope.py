@@ -6,11 +6,11 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from leap_members.donations import stripe_client
 from leap_members.donations.event_queue import apply_queued
 from leap_members.donations.models import EventOutcome, StripeEvent
 from leap_members.extensions import db
 
+from .conftest import stripe_config
 from .events import event, signed_post
 
 TAX_ID = {"id": "txi_1", "object": "tax_id"}   # a type we do not act on: nothing else to set up
@@ -115,15 +115,21 @@ def test_the_longest_id_and_type_the_columns_hold_are_stored(client):
     assert db.session.scalar(select(StripeEvent.outcome)) == EventOutcome.IGNORED
 
 
-def test_reconciliation_skips_and_counts_an_odd_event_and_applies_the_rest(runner, caplog, monkeypatch):
+def test_reconciliation_skips_and_counts_odd_events_and_applies_the_rest(app_factory, fake_stripe, caplog):
     good = shaped()
-    monkeypatch.setattr(stripe_client, "events_since", lambda _: iter([shaped(id="evt_odd", created="soon"), good]))
-    result = runner.invoke(args=["reconcile-stripe", "--since", "2025-01-01"])
+    odd = [shaped(id="evt_word", created="soon"), shaped(id="evt_list", created=[1]),
+           shaped(id="evt_none", created=None), shaped(id="evt_nan", created=float("nan"))]
+    # Stripe's list of events, newest first, as GET /v1/events answers it.
+    fake_stripe.responses["/v1/events"] = {"object": "list", "url": "/v1/events", "has_more": False,
+                                           "data": [*odd, good]}
+    application = app_factory(**stripe_config(fake_stripe.url))
+    result = application.test_cli_runner().invoke(args=["reconcile-stripe", "--since", "2025-01-01"])
     assert result.exit_code == 0, result.output
-    assert "REFUSED evt_odd: created" in result.stderr
-    assert "1 ignored" in result.stdout and "1 refused (not a well-formed event)" in result.stdout
-    assert db.session.scalars(select(StripeEvent.stripe_event_id)).all() == [good["id"]]
-    assert [message for message in warnings(caplog) if message.startswith("Reconciliation skipped Stripe event evt_odd")]
+    assert "REFUSED evt_word: created" in result.stderr and "REFUSED evt_nan: created" in result.stderr
+    assert "1 ignored" in result.stdout and "4 refused (not a well-formed event)" in result.stdout
+    with application.app_context():
+        assert db.session.scalars(select(StripeEvent.stripe_event_id)).all() == [good["id"]]
+    assert [message for message in warnings(caplog) if message.startswith("Reconciliation skipped Stripe event evt_list")]
 
 
 def test_the_worker_settles_an_odd_event_stored_before_the_check_instead_of_retrying_it(app, caplog):

@@ -168,12 +168,6 @@ def test_an_event_the_worker_cannot_apply_waits_with_its_error_and_holds_up_no_o
     assert count(OutboxMessage, OutboxMessage.kind == "donation-receipt") == 2
 
 
-def test_the_event_worker_will_not_start_without_the_sites_host_name_for_receipt_links(app, runner):
-    app.config["SERVER_NAME"] = None
-    result = runner.invoke(args=["apply-stripe-events"])
-    assert result.exit_code == 1 and "Set SERVER_NAME" in result.output
-
-
 def test_nothing_changes_until_the_worker_applies_the_stored_event(client, make_gift, runner):
     gift = make_gift()
     payload = completed(gift)

@@ -35,6 +35,7 @@ class LiveServer:
         self.app = app
         self.server = make_server("127.0.0.1", 0, whole_responses(app), threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
+        app.config["PUBLIC_URL"] = self.url   # e-mailed and Stripe links lead back here
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def start(self):

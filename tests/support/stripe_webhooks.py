@@ -67,8 +67,7 @@ def deliver(base_url: str, delivery: Delivery, timeout: float = 30) -> tuple[int
 
 def start_event_worker(server) -> subprocess.Popen:
     """``flask apply-stripe-events`` against the server's database, as its service runs it (once through)."""
-    # SERVER_NAME: for the links in receipts.
-    return start_flask_command(dict(server.env, SERVER_NAME="members.example.org"), "apply-stripe-events")
+    return start_flask_command(server.env, "apply-stripe-events")
 
 
 def finish(worker: subprocess.Popen, timeout: float = 60) -> str:

@@ -29,6 +29,9 @@ def import_upload():
     return render_template("admin/import.html", form=form), status
 
 
+import_upload.accepts_files = True   # the only view with a file field (core/requests.py)
+
+
 @bp.get("/import/<int:import_id>")
 @admin_required
 def import_report(import_id: int):
