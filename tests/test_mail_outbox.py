@@ -1,5 +1,8 @@
 """The outbox: mail is kept with the change that caused it, and sent with retries."""
+import smtplib
 from datetime import timedelta
+
+import pytest
 
 from sqlalchemy import select
 
@@ -94,3 +97,33 @@ def test_development_inbox_shows_queued_mail_only_in_development(app_factory):
     page = dev.test_client().get("/dev/mail/")
     assert page.status_code == 200 and "dev@example.org" in page.get_data(as_text=True)
     assert prod.test_client().get("/dev/mail/").status_code == 404
+
+
+class Stopped(BaseException):
+    """The worker stopped (a signal's grace ran out) just after the SMTP server accepted a message."""
+
+
+def test_a_message_resent_after_the_worker_stopped_mid_send_carries_the_same_message_id(db, inbox, monkeypatch):
+    first, second = queue(db, to="first@example.org"), queue(db, to="second@example.org")
+    real_send = smtplib.SMTP.send_message
+
+    def accepted_then_stopped(smtp, email, *args, **kwargs):
+        real_send(smtp, email, *args, **kwargs)
+        raise Stopped
+
+    monkeypatch.setattr(smtplib.SMTP, "send_message", accepted_then_stopped)
+    with pytest.raises(Stopped):
+        send_pending()
+    monkeypatch.undo()
+    db.session.expire_all()
+    # Not marked sent, and handed back: due at once, not at the end of a lease.
+    rows = {row.to_address: row for row in db.session.scalars(select(OutboxMessage))}
+    assert rows["first@example.org"].sent_at is None and rows["first@example.org"].next_attempt_at <= utcnow()
+    assert rows["second@example.org"].next_attempt_at <= utcnow()
+
+    assert send_pending() == (2, 0)
+    copies = inbox.to("first@example.org")
+    assert len(copies) == 2
+    assert copies[0]["Message-ID"] == copies[1]["Message-ID"] == first.message_id
+    assert [m["Message-ID"] for m in inbox.to("second@example.org")] == [second.message_id]
+    assert first.message_id != second.message_id and first.message_id.endswith("@leap.example>")

@@ -1,5 +1,4 @@
 """CLI: `flask apply-stripe-events [--loop]`, `flask send-annual-statements --year Y`, `flask reconcile-stripe --since T`."""
-import time
 from collections import Counter
 from datetime import datetime, timezone
 
@@ -8,6 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..core import worker
 from ..extensions import db
 from ..mail.services import queue_email
 from . import stripe_client
@@ -20,33 +20,25 @@ from .receipts import org_facts
 
 
 @click.command("apply-stripe-events")
-@click.option("--loop", is_flag=True, help="Keep running, polling for events the webhook stored.")
+@click.option("--loop", is_flag=True, help="Keep running, polling for events the webhook stored (stop with SIGTERM).")
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between polls with --loop.")
 @with_appcontext
 def apply_stripe_events_command(loop: bool, interval: float) -> None:
     """Apply the Stripe events the webhook has stored, oldest first (the event worker)."""
-    while True:
-        try:
-            counts = apply_queued()
-            left = waiting() if counts or not loop else None   # an idle poll asks nothing more
-        except SQLAlchemyError as exc:
-            db.session.rollback()
-            click.echo(f"The database is unavailable; nothing applied: {exc}", err=True)
-            if not loop:
-                raise SystemExit(1) from exc
-            time.sleep(interval)
-            continue
-        if left is not None:
+    def batch(keep_going) -> Counter:
+        counts = apply_queued(keep_going)
+        if counts or not loop:   # an idle poll asks nothing more
+            left = waiting()
             click.echo(f"{counts['applied']} applied, {counts['ignored']} ignored, {counts['deferred']} deferred, "
                        f"{counts[DUPLICATE]} already applied, {counts[FAILED]} failed (tried again later), "
                        f"{counts[RELEASED]} waiting events applied; now {left['queued']} queued "
                        f"({left['postponed']} held back: after a failure, or taken by another worker) and "
                        f"{left['deferred']} deferred.")
-        if not loop:
-            if counts[FAILED]:
-                raise SystemExit(1)
-            return
-        time.sleep(interval)
+        return counts
+
+    counts = worker.run(batch, loop=loop, interval=interval, name="apply-stripe-events")
+    if not loop and counts and counts[FAILED]:
+        raise SystemExit(1)
 
 
 @click.command("send-annual-statements")

@@ -8,38 +8,45 @@ without holding up the ones behind it. Run by ``flask apply-stripe-events [--loo
 """
 import json
 from collections import Counter
-from datetime import timedelta
+from collections.abc import Callable
 
 from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Row
 
-from ..core.leases import lease_due
+from ..core.leases import Lease
 from ..core.timeutil import backoff, utcnow
 from ..extensions import db
 from .envelope import check_envelope
 from .events import Result, apply_received, prepare
 from .models import EventOutcome, StripeEvent
 
-# One event at a time: a worker that dies strands only the event it held, and only until its lease ends.
-LEASE = timedelta(minutes=10)
 FAILED = "failed"
 RELEASED = "applied after waiting"
 
 
-def apply_queued() -> Counter:
-    """Apply the queued events that are due, oldest first, until none is; count their outcomes.
+def apply_queued(keep_going: Callable[[], bool] = lambda: True) -> Counter:
+    """Apply the queued events that are due, oldest first, until none is or ``keep_going`` says
+    stop; count their outcomes. One event at a time: a worker that dies strands only the event it
+    held, and only until its lease ends; one that is stopped hands it back.
 
     Counts "applied", "ignored", "deferred", "duplicate" (applied meanwhile by another worker or
     by reconciliation), "failed" (tried again later) and "applied after waiting" (deferred events
     an applied one let through).
     """
     counts: Counter = Counter()
-    while leased := _lease_next():
-        result = _apply_one(leased[0])
-        counts[result.outcome if result else FAILED] += 1
-        if result and result.released:
-            counts[RELEASED] += len(result.released)
+    lease = Lease(StripeEvent, StripeEvent.retry_at)
+    due = [StripeEvent.outcome == EventOutcome.QUEUED,
+           or_(StripeEvent.retry_at.is_(None), StripeEvent.retry_at <= utcnow())]
+    try:
+        while keep_going() and (leased := lease.take(due, 1, StripeEvent.stripe_event_id, StripeEvent.payload)):
+            result = _apply_one(leased[0])
+            lease.finished(leased[0].id)
+            counts[result.outcome if result else FAILED] += 1
+            if result and result.released:
+                counts[RELEASED] += len(result.released)
+    finally:
+        lease.hand_back()
     return counts
 
 
@@ -58,13 +65,6 @@ def _apply_one(leased: Row) -> Result | None:
         current_app.logger.exception("Could not apply Stripe event %s; it will be tried again", leased.stripe_event_id)
         _postpone(leased.id, exc)
         return None
-
-
-def _lease_next() -> list[Row]:
-    """The oldest due event, leased to this worker (or nothing)."""
-    due = [StripeEvent.outcome == EventOutcome.QUEUED,
-           or_(StripeEvent.retry_at.is_(None), StripeEvent.retry_at <= utcnow())]
-    return lease_due(StripeEvent, due, StripeEvent.retry_at, LEASE, 1, StripeEvent.stripe_event_id, StripeEvent.payload)
 
 
 def _refuse(row_id: int, reason: str) -> Result:

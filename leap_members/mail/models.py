@@ -1,11 +1,20 @@
 """The outbox: every e-mail is a row first, sent later by the worker."""
 from datetime import datetime
+from email.utils import make_msgid, parseaddr
 
+from flask import current_app
 from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.timeutil import utcnow
 from ..extensions import db
+
+
+def new_message_id() -> str:
+    """A Message-ID on the sender's domain, made once per message: every attempt to send it carries
+    the same one, so a receiver can tell a resend after a crash from a new message."""
+    domain = parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2]
+    return make_msgid(domain=domain or "leap-members.invalid")
 
 
 class OutboxMessage(db.Model):
@@ -18,6 +27,7 @@ class OutboxMessage(db.Model):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
     reply_to: Mapped[str | None] = mapped_column(String(254))
+    message_id: Mapped[str] = mapped_column(String(255), default=new_message_id)
     # What the message is about, for tracing (e.g. "confirm-email", "receipt").
     kind: Mapped[str] = mapped_column(String(40), index=True)
     # Set when a message must be queued at most once (e.g. "receipt:42").

@@ -1,41 +1,51 @@
 """Send what the outbox holds over SMTP, with retries and back-off."""
 import smtplib
-from datetime import timedelta
+from collections.abc import Callable
 from email.message import EmailMessage
-from email.utils import make_msgid
 
 from flask import current_app
 from sqlalchemy import update
 
-from ..core.leases import lease_due
+from ..core.leases import Lease
 from ..core.timeutil import backoff, utcnow
 from ..extensions import db
 from .models import OutboxMessage
 
 
-LEASE = timedelta(minutes=10)
-
-
-def send_pending(limit: int = 100) -> tuple[int, int]:
-    """Send due messages; return (sent, failed attempts).
+def send_pending(limit: int = 100, keep_going: Callable[[], bool] = lambda: True) -> tuple[int, int]:
+    """Send due messages until ``keep_going`` says stop; return (sent, failed attempts).
 
     Messages are first leased and built in a short transaction (core/leases.py), then sent with no
     transaction open (on SQLite, no write lock held while SMTP answers), each marked in a commit of
-    its own. A crash between sending and marking means a resend after the lease, never a loss.
+    its own. What is left when the worker stops is handed back. A crash between sending and
+    marking means a resend after the lease, with the same Message-ID, never a loss.
     """
     cfg = current_app.config
-    due = _lease_and_build(limit, cfg["MAIL_FROM"])
-    if not due:
+    lease = Lease(OutboxMessage, OutboxMessage.next_attempt_at)
+    due = [OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None), OutboxMessage.next_attempt_at <= utcnow()]
+    built = [(message.id, _build(message, cfg["MAIL_FROM"])) for message in lease.take(due, limit, *_BUILT_FROM)]
+    if not built:
         return 0, 0
+    try:
+        return _send_all(built, cfg, lease, keep_going)
+    finally:
+        lease.hand_back()
+
+
+def _send_all(built: list[tuple[int, EmailMessage]], cfg, lease: Lease, keep_going) -> tuple[int, int]:
     try:
         smtp = _connect(cfg)
     except (OSError, smtplib.SMTPException) as exc:
-        for message_id, _ in due:
+        for message_id, _ in built:
             _record_failure(message_id, f"SMTP connection failed: {exc}", cfg["MAIL_MAX_ATTEMPTS"])
-        return 0, len(due)
+            lease.finished(message_id)
+        return 0, len(built)
     sent = failed = 0
     try:
-        for message_id, email in due:
+        for message_id, email in built:
+            if not keep_going():
+                break
+            lease.keep()
             try:
                 smtp.send_message(email)
             except (OSError, smtplib.SMTPException) as exc:
@@ -46,19 +56,13 @@ def send_pending(limit: int = 100) -> tuple[int, int]:
                     sent_at=utcnow(), attempts=OutboxMessage.attempts + 1, last_error=None))
                 db.session.commit()
                 sent += 1
+            lease.finished(message_id)
     finally:
         try:
             smtp.quit()
         except (OSError, smtplib.SMTPException):
             pass
     return sent, failed
-
-
-def _lease_and_build(limit: int, sender: str) -> list[tuple[int, EmailMessage]]:
-    """Lease the due messages (their fields come back with the lease) and build them."""
-    due = [OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None), OutboxMessage.next_attempt_at <= utcnow()]
-    leased = lease_due(OutboxMessage, due, OutboxMessage.next_attempt_at, LEASE, limit, *_BUILT_FROM)
-    return [(message.id, _build(message, sender)) for message in leased]
 
 
 def _connect(cfg) -> smtplib.SMTP:
@@ -72,7 +76,7 @@ def _connect(cfg) -> smtplib.SMTP:
 
 # What _build reads of a message, returned by the lease itself.
 _BUILT_FROM = (OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.body_text, OutboxMessage.body_html,
-               OutboxMessage.reply_to)
+               OutboxMessage.reply_to, OutboxMessage.message_id)
 
 
 def _build(message, sender: str) -> EmailMessage:
@@ -81,7 +85,7 @@ def _build(message, sender: str) -> EmailMessage:
     email["From"] = sender
     email["To"] = message.to_address
     email["Subject"] = message.subject
-    email["Message-ID"] = make_msgid(idstring=f"outbox{message.id}")
+    email["Message-ID"] = message.message_id
     if message.reply_to:
         email["Reply-To"] = message.reply_to
     email.set_content(message.body_text)

@@ -7,7 +7,6 @@ that has logged in to the account before carries a signed "known device" cookie 
 back (OWASP's device cookies), so a stranger's guessing cannot lock the real member out.
 """
 import hashlib
-import logging
 import math
 import time
 
@@ -15,12 +14,12 @@ from flask import Request, Response, current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import RateLimitItem, parse
 
+from ..core.ratelimit import warn_storage_unreachable
 from ..extensions import limiter
 
 NAMESPACE = "login-account"
 DEVICE_COOKIE = "leap_device"
 DEVICE_COOKIE_DAYS = 365
-log = logging.getLogger(__name__)
 
 
 def account_key(email: str) -> str:
@@ -46,7 +45,7 @@ def seconds_paused(email: str) -> int:
             return 0
         reset_at, _remaining = limiter.limiter.get_window_stats(limit, NAMESPACE, key)
     except Exception:   # storage unreachable: limits degrade, never deny (the per-address limit still holds)
-        log.warning("Login limit storage unreachable; the per-account limit is not applied")
+        warn_storage_unreachable("the per-account login limit is not applied")
         return 0
     return max(1, math.ceil(reset_at - time.time()))
 
@@ -59,7 +58,7 @@ def count_failure(email: str) -> bool:
     try:
         return limiter.limiter.hit(limit, NAMESPACE, key) and not limiter.limiter.test(limit, NAMESPACE, key)
     except Exception:
-        log.warning("Login limit storage unreachable; a failed login was not counted")
+        warn_storage_unreachable("a failed login was not counted for its account")
         return False
 
 
@@ -69,7 +68,7 @@ def forget_failures(email: str) -> None:
         try:
             limiter.limiter.clear(_limit(), NAMESPACE, account_key(email))
         except Exception:
-            log.warning("Login limit storage unreachable; the account's count was not cleared")
+            warn_storage_unreachable("an account's failed logins were not cleared")
 
 
 def _devices() -> URLSafeTimedSerializer:

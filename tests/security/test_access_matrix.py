@@ -80,7 +80,7 @@ def test_route_lets_in_exactly_the_roles_its_access_rule_names(app, world, rule,
 
 # Everything a visitor may open. A route that loses its access decorator shows up here and fails.
 PUBLIC = {"public.home", "public.about", "public.impact", "members.join", "members.joined", "members.login",
-          "members.reset_request", "members.reset_password", "members.confirm_email", "donations.donate", "donations.thanks",
+          "members.reset_request", "members.reset_password", "health.healthz", "health.readyz", "members.confirm_email", "donations.donate", "donations.thanks",
           "donations.cancelled", "donations.receipt", "donations.fix_card", "donations.stripe_webhook",
           "advocacy.action", "advocacy.action_by_id", "mail.inbox", "mail.message"}
 

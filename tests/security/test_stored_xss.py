@@ -63,7 +63,7 @@ NOT_FREE_TEXT = {
     "secret or internal, never shown": (
         "members.password_hash", "members.session_token", "donations.public_token", "donations.submission_key",
         "agreements.submission_token", "outbox_messages.dedupe_key", "stripe_events.payload",
-        "partners.name_key", "donations.checkout_url"),
+        "partners.name_key", "donations.checkout_url", "outbox_messages.message_id"),
     "never set: e-mails are plain text only": ("outbox_messages.body_html",),
     "parsed, then shown row by row: covered by a CSV with payloads below": ("member_imports.content",),
 }

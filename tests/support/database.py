@@ -4,6 +4,7 @@ import tempfile
 import uuid
 from contextlib import contextmanager
 
+import flask_migrate
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -22,8 +23,10 @@ def test_database_url() -> str:
 
 
 def reset_schema() -> None:
+    """The models' schema, stamped at the newest migration (as `flask db upgrade` leaves it)."""
     db.drop_all()
     db.create_all()
+    flask_migrate.stamp()
 
 
 def empty_tables() -> None:
