@@ -1,13 +1,11 @@
 """LEAP Members: the member, donor and advocacy system of the Law Enforcement Action Partnership."""
-import importlib
 import os
-import pkgutil
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import load_config
-from .core import converters, database, dataversions, errors, headers, requests, sessions, templating
+from .core import converters, database, errors, headers, requests, sessions, templating
 from .core.links import FixedSiteRoot, site_root
 from .extensions import csrf, db, limiter, login_manager, migrate
 
@@ -47,27 +45,17 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
 
 
-# Feature packages, in the order their blueprints are registered. A feature package
-# exposes ``bp`` and may expose ``init_app(app)`` for its CLI commands and signals.
-FEATURE_ORDER = ("public", "members", "mail")
-
-
-def feature_packages() -> list[str]:
-    """Every subpackage of leap_members except ``core``, known ones first."""
-    found = {info.name for info in pkgutil.iter_modules(__path__) if info.ispkg and info.name != "core"}
-    return [name for name in FEATURE_ORDER if name in found] + sorted(found - set(FEATURE_ORDER))
-
-
 def register_blueprints(app: Flask) -> None:
-    for name in feature_packages():
-        feature = importlib.import_module(f"{__name__}.{name}")
+    """Each feature package's blueprint, and its CLI commands and signals (``init_app``)."""
+    from . import admin, advocacy, donations, health, mail, members, partnerships, public
+
+    for feature in (public, members, mail, admin, advocacy, donations, health, partnerships):
         app.register_blueprint(feature.bp)
         if hasattr(feature, "init_app"):
             feature.init_app(app)
 
 
 def register_hooks(app: Flask) -> None:
-    dataversions.register(app)
     errors.register(app)
     headers.register(app)
     requests.register(app)

@@ -103,8 +103,6 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
-        # Directory results kept per worker while the members' data is unchanged (0: none kept).
-        "DIRECTORY_KEPT_PAGES": int(os.environ.get("DIRECTORY_KEPT_PAGES", "64")),
         # Sessions: cookie flags, absolute and idle lifetimes.
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", is_prod),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -177,9 +175,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     config["PUBLIC_URL"] = checked_public_url(config["PUBLIC_URL"])
     config["TRUSTED_HOSTS"] = trusted_hosts(config["PUBLIC_URL"], env, config["TRUSTED_HOSTS_EXTRA"])
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") and "SQLALCHEMY_ENGINE_OPTIONS" not in overrides:
-        # TCP keepalives find a server that vanished without closing the connection (a dropped
-        # NAT or load-balancer flow) within ~90 s of quiet; the pool then replaces the connection
-        # (core/database.py). A SQLite file cannot go away under an open connection.
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {
+        # The pool checks a connection before handing it out (a server restart, an idle timeout)
+        # and replaces it; TCP keepalives find a server that vanished without closing the
+        # connection (a dropped NAT or load-balancer flow) within ~90 s of quiet. A SQLite file
+        # cannot go away under an open connection.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "connect_args": {
             "keepalives": 1, "keepalives_idle": 60, "keepalives_interval": 10, "keepalives_count": 3}}
     return config

@@ -46,23 +46,20 @@ def member_actions(ctx: BenchContext) -> list[Row]:
 
 
 def directory_in_process(database_url: str, query: str) -> dict:
-    """SQL statements per directory request at two page sizes, with the results built (first
-    request of a query) and kept (asked again); and the time of a request whose results are built."""
+    """SQL statements per directory request at two page sizes, and the median time of a request."""
     app = app_for(database_url)
     client = logged_in_client(app, STAFF_EMAIL, PASSWORD)
-    counts: dict[str, dict[int, int]] = {"built": {}, "kept": {}}
+    counts: dict[str, dict[int, int]] = {"built": {}}
     client.get(f"/staff/members?{query}&per_page=10")  # the first request of a process compiles templates
     for per_page in QUERY_COUNT_PAGE_SIZES:
         url = f"/staff/members?{query}&per_page={per_page}"
-        for state in ("built", "kept"):
-            with counting_queries(app) as statements:
-                response = client.get(url)
-            if response.status_code != 200:
-                raise RuntimeError(f"{url} answered {response.status_code}")
-            counts[state][per_page] = len(statements)
+        with counting_queries(app) as statements:
+            response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        counts["built"][per_page] = len(statements)
     built_ms = []
     for _ in range(BUILT_SAMPLES):
-        app.extensions.pop("directory_pages", None)
         started = time.perf_counter()
         client.get(f"/staff/members?{query}")
         built_ms.append((time.perf_counter() - started) * 1000)
@@ -94,10 +91,9 @@ def _directory_row(ctx: BenchContext, label: str, query: str) -> Row:
                       "hello-world just before": f"{baseline.rps:.1f} req/s",
                       "SQL queries per request": "; ".join(
                           f"{state}: " + ", ".join(f"{n} at {size} rows" for size, n in found.items())
-                          for state, found in (("results built", counts["built"]), ("kept", counts["kept"])))
+                          for state, found in (("per request", counts["built"]),))
                       + (" (constant)" if constant else " (NOT constant)"),
-                      "a request whose results are built, in-process": f"{measured['built_ms']:.1f} ms "
-                      "(median; the load above repeats one query, whose results are kept)"})
+                      "one request, in-process": f"{measured['built_ms']:.1f} ms (median)"})
     if result.failed or result.errors:
         row.notes.update({"failed responses": result.failed, "socket errors": result.errors})
     return row

@@ -1,36 +1,26 @@
-"""The page of open actions, rendered once per change and served from memory between changes.
-
-The page is the same for every member (staff see one more link). It is kept per worker under
-the actions' data version (core/dataversions.py), which the database replaces with every write
-to the actions table (an edit, a publication, a closing, and each sign-up, which moves its
-action's ``taking_part``), and until the clock's next boundary (an action closing, or starting
-to close soon). Each view reads the one-row version first (with the member: members/login.py);
-while it and the clock are unchanged, the page rendered last time is the page this view would
-render.
-"""
+"""The member's page of open actions: each action with what this member did on it, the actions
+they have not taken first. Two queries whatever the number of actions: the open actions, and the
+member's sign-ups on them (with their places on waiting lists)."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import render_template
-from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
 
-from ..core import dataversions
-from ..core.pagecache import kept_page, message_waiting, render_for_every_member, with_session_token
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .eligibility import restriction_text
-from .models import Action, ActionKind, ActionStatus
-from .times import format_local, format_range
+from .models import Action, ActionKind, ActionSignup, ActionStatus, SignupStatus
+from .times import format_local, format_range, utc_to_local
 
 SORTS = {"newest": "Newest first", "closing": "Closing soon first"}
+TAKEN_CHOICES = {"": "All actions", "no": "Not taken yet", "yes": "Taken"}
 CLOSING_SOON = timedelta(days=7)
 
-VERSION = "actions"
-_TEMPLATE = "advocacy/index.html"
-_KEPT_PAGES = 32   # site root x (type or all) x order x staff or not: a handful per worker
-
-dataversions.follow(VERSION, lambda: [Action.__tablename__])
+# What a member has done on an action while they still take part in it. Cancelled and withdrawn
+# mean they left it: the action is theirs to take again.
+TAKEN = (SignupStatus.SIGNED, SignupStatus.SENT, SignupStatus.REGISTERED, SignupStatus.WAITLISTED,
+         SignupStatus.OFFERED, SignupStatus.ACCEPTED, SignupStatus.DECLINED, SignupStatus.REMOVED)
 
 
 @dataclass
@@ -40,12 +30,7 @@ class ListedAction:
     deadline_text: str
     when_text: str
     restriction: str | None
-
-
-@dataclass
-class KeptPage:
-    valid_until: datetime | None   # the next moment an action closes or starts closing soon
-    html: str
+    taken_text: str = ""   # what this member did, e.g. "You signed on March 3"; "" if not taken
 
 
 def open_actions(kind: str | None, sort: str, now: datetime) -> list[ListedAction]:
@@ -70,35 +55,56 @@ def open_actions(kind: str | None, sort: str, now: datetime) -> list[ListedActio
     return newest
 
 
-def action_list_page(kind: str | None, sort: str) -> str:
-    """The member's page of open actions, from memory if nothing it shows has changed.
-
-    The page is the same for every member but for the staff link in the menu, so it is kept
-    whole per (type, order, staff or not), with a stand-in for the session's CSRF token, until
-    the actions change or the clock passes its next boundary. A message waiting to be shown makes
-    the page this member's own: built, not kept."""
-    now = utcnow()
-    if message_waiting():
-        return render_template(_TEMPLATE, **_page_values(kind, sort, open_actions(kind, sort, now)))
-    staff = current_user.is_staff
-
-    def build() -> KeptPage:
-        listed = open_actions(kind, sort, now)
-        html = render_for_every_member(_TEMPLATE, staff=staff, **_page_values(kind, sort, listed))
-        return KeptPage(_next_boundary(listed, now), html)
-
-    page = kept_page("advocacy_action_list_pages", _KEPT_PAGES, VERSION, (kind, sort, staff), build,
-                     still_good=lambda kept: kept.valid_until is None or now < kept.valid_until)
-    return with_session_token(page.html)
+def member_action_list(member_id: int, kind: str | None, sort: str, taken: str) -> list[ListedAction]:
+    """The open actions for one member: what they did on each, those not taken first (each group
+    in the chosen order), filtered by ``taken`` ("yes", "no" or "" for all)."""
+    listed = open_actions(kind, sort, utcnow())
+    signups = signups_on(member_id, [item.action.id for item in listed])
+    for item in listed:
+        found = signups.get(item.action.id)
+        item.taken_text = taken_text(item.action, *found) if found else ""
+    if taken == "yes":
+        listed = [item for item in listed if item.taken_text]
+    elif taken == "no":
+        listed = [item for item in listed if not item.taken_text]
+    return sorted(listed, key=lambda item: bool(item.taken_text))   # stable: the order within each group stays
 
 
-def _page_values(kind: str | None, sort: str, listed: list[ListedAction]) -> dict:
-    return {"listed": listed, "kind": kind, "sort": sort, "kinds": ActionKind.LABELS, "sorts": SORTS}
+def signups_on(member_id: int, action_ids: list[int]) -> dict[int, tuple[ActionSignup, int | None]]:
+    """The member's sign-ups that still count on these actions, by action id, each with its place
+    on the waiting list (1: the next to get a seat; None when not waiting). One query."""
+    if not action_ids:
+        return {}
+    other = aliased(ActionSignup)
+    ahead = (select(func.count()).where(
+        other.action_id == ActionSignup.action_id, other.status == SignupStatus.WAITLISTED,
+        or_(other.queued_at < ActionSignup.queued_at,
+            and_(other.queued_at == ActionSignup.queued_at, other.id < ActionSignup.id)))
+        .correlate(ActionSignup).scalar_subquery())
+    rows = db.session.execute(select(ActionSignup, ahead).where(
+        ActionSignup.member_id == member_id, ActionSignup.action_id.in_(action_ids),
+        ActionSignup.status.in_(TAKEN)))
+    return {signup.action_id: (signup, ahead + 1 if signup.status == SignupStatus.WAITLISTED else None)
+            for signup, ahead in rows}
 
 
-def _next_boundary(listed: list[ListedAction], now: datetime) -> datetime | None:
-    """When the list would next look different with no change to the data."""
-    moments = [moment for item in listed if item.action.signup_deadline
-               for moment in (item.action.signup_deadline - CLOSING_SOON, item.action.signup_deadline)
-               if moment > now]
-    return min(moments, default=None)
+def taken_text(action: Action, signup: ActionSignup, place: int | None = None) -> str:
+    """What the member did on the action, in a few words."""
+    day = utc_to_local(signup.created_at, action.timezone)
+    on_day = f"{day:%B} {day.day}" if day else ""
+    return {
+        SignupStatus.SIGNED: f"You signed on {on_day}",
+        SignupStatus.SENT: f"You sent your letter on {on_day}",
+        SignupStatus.REGISTERED: "Registered",
+        SignupStatus.WAITLISTED: f"Waiting list: {ordinal(place)}" if place else "Waiting list",
+        SignupStatus.OFFERED: "Offer sent",
+        SignupStatus.ACCEPTED: "Offer accepted",
+        SignupStatus.DECLINED: "Offer declined",
+        SignupStatus.REMOVED: "Taken off the list by staff",
+    }.get(signup.status, "")
+
+
+def ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th ... 21st."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"

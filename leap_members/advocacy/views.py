@@ -9,7 +9,7 @@ from . import bp
 from .calendar import event_ics
 from .eligibility import restriction_text, visible_to_member, visible_to_visitor
 from .forms import ButtonForm, signup_form_for
-from .listing import SORTS, action_list_page
+from .listing import SORTS, TAKEN_CHOICES, member_action_list
 from .models import Action, ActionKind, SignupStatus
 from .notifications import action_url
 from .pages import action_page
@@ -40,7 +40,10 @@ def _member_action_or_404(slug: str):
 def index():
     kind = request.args.get("kind") if request.args.get("kind") in ActionKind.LABELS else None
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "newest"
-    return action_list_page(kind, sort)
+    taken = request.args.get("taken") if request.args.get("taken") in TAKEN_CHOICES else ""
+    return render_template("advocacy/index.html", listed=member_action_list(current_user.id, kind, sort, taken),
+                           kind=kind, sort=sort, taken=taken, kinds={"": "All types"} | ActionKind.LABELS, sorts=SORTS,
+                           taken_choices=TAKEN_CHOICES)
 
 
 @bp.get("/actions/<int:action_id>")

@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..core.database import commit_one, on_sqlite
+from ..core.database import on_sqlite
 from ..core.timeutil import utcnow
 from ..extensions import db
 from . import stripe_client
@@ -67,10 +67,12 @@ def receive(event: dict, body: str) -> bool:
     with its id was stored before.
 
     The body goes in as Stripe signed it, wrapped as {"event": ...}, so nothing is parsed or
-    serialised again on the way in. One statement, atomic by itself (core.database.commit_one).
+    serialised again on the way in.
     """
     statement = _insert(event, "webhook", EventOutcome.QUEUED, payload='{"event":' + body + "}")
-    return bool(commit_one(statement.returning(StripeEvent.id)))
+    stored = db.session.execute(statement.returning(StripeEvent.id)).first()
+    db.session.commit()
+    return stored is not None
 
 
 def process_event(event: dict, source: str = "webhook", extra: dict | None = None) -> Result:

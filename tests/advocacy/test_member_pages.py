@@ -1,14 +1,10 @@
 """The list of open actions and "my actions"."""
-import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-import pytest
-from sqlalchemy import text
 
 from leap_members.advocacy.models import ActionKind, ActionSignup, ActionStatus
 from leap_members.core.timeutil import utcnow
-from tests.support.database import execute
-from tests.support.factories import PASSWORD
+from tests.support.clients import client_as
 
 
 def _titles_in_order(html: str, titles: list[str]) -> list[str]:
@@ -118,95 +114,67 @@ def test_the_list_follows_the_clock_when_nothing_else_changes(client, auth, memb
     assert "Closes in ten days" not in client.get("/actions").get_data(as_text=True)
 
 
-def test_the_list_is_served_from_memory_until_the_actions_change(app, client, auth, member, make_action, db,
-                                                                   count_queries):
-    make_action(title="Treat addiction as health", goal=10)
-    auth.login(member.email, follow=True)   # the welcome message is shown on the page after login
-    client.get("/actions")
-    with count_queries() as counter:
-        html = client.get("/actions").get_data(as_text=True)
-    assert "Treat addiction as health" in html
-    assert counter.count == 1   # the member, with the list's version in the same statement: no action rows read
-    db.session.rollback()   # the test's own transaction would hold SQLite's write lock
-    execute(app.config["SQLALCHEMY_DATABASE_URI"], "UPDATE actions SET title = 'Changed by hand'")
-    db.session.rollback()   # the test's requests share one session; a served request starts afresh
-    assert "Changed by hand" in client.get("/actions").get_data(as_text=True)
-
-
-def test_nothing_is_kept_while_the_list_version_is_unknown(client, auth, member, make_action, db, count_queries):
-    make_action(title="Treat addiction as health", goal=10)
-    db.session.execute(text("DELETE FROM data_versions"))
+def _signup(db, action, member, status, **fields):
+    db.session.add(ActionSignup(action_id=action.id, member_id=member.id, status=status, **fields))
     db.session.commit()
+
+
+def test_two_members_see_their_own_names_and_what_each_of_them_took(app, db, member_factory, make_action):
+    petition = make_action(title="Treat addiction as health", goal=10)
+    make_action(title="Fund crisis teams", goal=10)
+    signer = member_factory(email="avery@example.org", first_name="Avery")
+    other = member_factory(email="blake@example.org", first_name="Blake")
+    _signup(db, petition, signer, "signed", created_at=datetime(2026, 3, 3, 17, 0))
+    avery = client_as(app, signer).get("/actions").get_data(as_text=True)
+    blake = client_as(app, other).get("/actions").get_data(as_text=True)
+    assert "Avery · My account" in avery and "Blake" not in avery
+    assert "Blake · My account" in blake and "Avery" not in blake
+    assert "You signed on March 3" in avery and "You signed on" not in blake
+    # Not taken first: Avery's signed petition goes below the one still open to them.
+    assert _titles_in_order(avery, ["Treat addiction as health", "Fund crisis teams"]) == [
+        "Fund crisis teams", "Treat addiction as health"]
+    assert _titles_in_order(blake, ["Treat addiction as health", "Fund crisis teams"]) == [
+        "Fund crisis teams", "Treat addiction as health"]   # newest first, as before
+
+
+def test_each_kind_of_taking_part_is_said_in_words(client, auth, member, member_factory, make_action, db):
+    full = make_action(ActionKind.EVENT, title="Town hall", capacity=1)
+    letter = make_action(ActionKind.LETTER, title="Write to the governor")
+    speaking = make_action(ActionKind.SPEAKING, title="Speak at the college")
+    left = make_action(ActionKind.EVENT, title="Training day", capacity=5)
+    ahead = [member_factory(), member_factory(), member_factory()]
+    _signup(db, full, member_factory(), "registered")
+    for number, other in enumerate(ahead):
+        _signup(db, full, other, "waitlisted", queued_at=utcnow() - timedelta(minutes=10 - number))
+    _signup(db, full, member, "waitlisted", queued_at=utcnow())
+    _signup(db, letter, member, "sent", created_at=datetime(2026, 11, 21, 15, 0))
+    _signup(db, speaking, member, "offered")
+    _signup(db, left, member, "cancelled")   # the member left: theirs to take again
+    auth.login(member.email)
+    html = client.get("/actions").get_data(as_text=True)
+    assert "Waiting list: 4th" in html
+    assert "You sent your letter on November 21" in html
+    assert "Offer sent" in html
+    taken = client.get("/actions?taken=yes").get_data(as_text=True)
+    assert all(title in taken for title in ("Town hall", "Write to the governor", "Speak at the college"))
+    assert "Training day" not in taken
+    not_taken = client.get("/actions?taken=no").get_data(as_text=True)
+    assert "Training day" in not_taken and "Town hall" not in not_taken
+    assert '<option value="yes" selected>Taken</option>' in taken
+
+
+def test_the_members_sign_ups_come_in_one_query_whatever_the_number_of_actions(client, auth, member, make_action,
+                                                                             db, count_queries):
+    actions = [make_action(title=f"Petition {n}", goal=10) for n in range(12)]
+    for action in actions[::2]:
+        _signup(db, action, member, "signed")
     auth.login(member.email)
     client.get("/actions")
     with count_queries() as counter:
         html = client.get("/actions").get_data(as_text=True)
-    assert "Treat addiction as health" in html
-    assert any("FROM actions" in statement for statement in counter.statements)   # read afresh
-
-
-CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def _logged_in(app, email):
-    client = app.test_client()
-    token = CSRF_FIELD.search(client.get("/login").get_data(as_text=True)).group(1)
-    response = client.post("/login", data={"csrf_token": token, "email": email, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
-
-
-def test_the_kept_page_shows_each_member_their_own_session_and_nothing_of_another(app_factory, member_factory,
-                                                                                  make_action):
-    app = app_factory(WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        make_action(title="Treat addiction as health", goal=10)
-        member_factory(first_name="Avery", last_name="Quillfeather", email="avery@example.org")
-        member_factory(first_name="Blake", last_name="Thistlewood", email="blake@example.org")
-    first, second = _logged_in(app, "avery@example.org"), _logged_in(app, "blake@example.org")
-    assert "Welcome back, Avery" in first.get("/actions").get_data(as_text=True)   # built for Avery alone
-    avery_page = first.get("/actions").get_data(as_text=True)
-    assert "Welcome back, Blake" in second.get("/actions").get_data(as_text=True)
-    blake_page = second.get("/actions").get_data(as_text=True)   # the page kept from Avery's view
-    assert "Treat addiction as health" in blake_page
-    for trace_of_avery in ("Avery", "Quillfeather", "avery@example.org"):
-        assert trace_of_avery not in blake_page
-    avery_token, blake_token = CSRF_FIELD.search(avery_page).group(1), CSRF_FIELD.search(blake_page).group(1)
-    assert avery_token != blake_token
-    assert avery_page.replace(avery_token, "") == blake_page.replace(blake_token, "")
-    # The token in the kept page is Blake's own: it logs Blake out.
-    assert second.post("/logout", data={"csrf_token": blake_token}).status_code == 302
-    assert second.get("/actions").status_code == 302
-    assert first.get("/actions").status_code == 200
-
-
-def test_the_kept_page_signs_the_session_token_at_most_once_a_minute(app_factory, member_factory, make_action,
-                                                                    monkeypatch):
-    from itsdangerous import TimestampSigner
-    from leap_members.core import pagecache
-
-    signings = iter(range(10**9))
-    real_timestamp = TimestampSigner.get_timestamp
-    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: real_timestamp(self) + next(signings))
-    clock = [1000.0]
-    monkeypatch.setattr(pagecache.time, "monotonic", lambda: clock[0])
-    app = app_factory(WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        make_action(title="Treat addiction as health", goal=10)
-        member_factory(email="casey@example.org")
-    client = _logged_in(app, "casey@example.org")
-    client.get("/actions")   # the welcome message: built for Casey alone
-
-    def token() -> str:
-        return CSRF_FIELD.search(client.get("/actions").get_data(as_text=True)).group(1)
-
-    first = token()
-    clock[0] += 59
-    assert token() == first   # every signing has its own time stamp: this one was kept
-    clock[0] += 2
-    later = token()
-    assert later != first
-    assert client.post("/logout", data={"csrf_token": later}).status_code == 302
+    assert html.count("You signed on") == 6
+    signup_reads = [s for s in counter.statements if "FROM action_signups" in s]
+    assert len(signup_reads) == 1, signup_reads
 
 
 def test_staff_and_members_each_get_their_own_menu(client, auth, member, staff, make_action):
@@ -228,13 +196,3 @@ def test_a_waiting_message_is_shown_once_on_the_list(client, auth, member, make_
     assert "Your letter is on its way." in client.get("/actions").get_data(as_text=True)
     html = client.get("/actions").get_data(as_text=True)
     assert "Treat addiction as health" in html and "Your letter is on its way." not in html
-
-
-def test_a_page_that_makes_the_session_its_own_token_is_never_shared(app_factory):
-    from leap_members.core.pagecache import render_for_every_member
-    from leap_members.members.forms import LoginForm
-
-    app = app_factory(WTF_CSRF_ENABLED=True)
-    with app.test_request_context("/login"):
-        with pytest.raises(RuntimeError, match="CSRF token"):
-            render_for_every_member("members/login.html", staff=False, form=LoginForm())   # its hidden field

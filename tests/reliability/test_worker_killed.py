@@ -127,15 +127,16 @@ def kill_while_it_waits_for(server, lock_sql: str, params: tuple, send) -> None:
     time.sleep(0.5)  # PostgreSQL ends the orphaned transaction once it notices the client is gone
 
 
-def test_a_webhook_killed_while_its_store_waits_is_stored_once_and_the_retry_is_answered(pg_server):
+def test_a_webhook_killed_while_its_store_waits_leaves_nothing_and_the_retry_stores_it_once(pg_server):
     (delivery,) = pending_gifts(pg_server.database_url, 1)
-    # The event's INSERT waits for the table. It is one statement, committed on its own: it
-    # completes once the table is free, though nobody is left to answer Stripe.
+    # The event's INSERT waits for the table, inside the request's transaction: once the worker
+    # is killed, PostgreSQL ends that transaction without committing it.
     kill_while_it_waits_for(pg_server, "LOCK TABLE stripe_events IN EXCLUSIVE MODE", (),
                             lambda: deliver(pg_server.url, delivery))
     state = (pg_server.database_url, GIFT_STATE_SQL)
-    assert query_rows(*state, gift_id=delivery.gift_id, event_id=delivery.event_id)[0] == ("pending", 1, 0)
-    assert deliver(pg_server.url, delivery) == (200, "duplicate")   # Stripe's retry: stored already
+    assert query_rows(*state, gift_id=delivery.gift_id, event_id=delivery.event_id)[0] == ("pending", 0, 0)
+    assert deliver(pg_server.url, delivery) == (200, "queued")   # Stripe's retry: stored now, once
+    assert deliver(pg_server.url, delivery) == (200, "duplicate")
     run_event_workers(pg_server, count=1)
     assert query_rows(*state, gift_id=delivery.gift_id, event_id=delivery.event_id)[0] == ("paid", 1, 1)
 

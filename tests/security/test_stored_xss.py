@@ -58,7 +58,7 @@ NOT_FREE_TEXT = {
         "recurring_gifts.currency", "recurring_gifts.tribute_type", "actions.kind", "actions.status",
         "actions.timezone", "actions.allowed_categories", "actions.slug", "action_signups.status",
         "agreements.governing_state", "agreements.notice_given_by", "partners.kind", "partners.state",
-        "audit_events.action", "consents.kind", "outbox_messages.kind", "stripe_events.outcome", "data_versions.name",
+        "audit_events.action", "consents.kind", "outbox_messages.kind", "stripe_events.outcome",
         "stripe_events.source", "partnership_changes.action"),
     "secret or internal, never shown": (
         "members.password_hash", "members.session_token", "donations.public_token", "donations.submission_key",

@@ -115,7 +115,7 @@ def execute(url: str, sql: str, **params) -> None:
 
 
 def tables_with_version_triggers(connection, name: str) -> set[str]:
-    """The tables whose writes replace data version ``name`` (core/dataversions.py)."""
+    """The tables with triggers that replace data version ``name`` (migrations 0010 to 0013)."""
     pattern = f"%\\_{name}\\_version%"
     if connection.dialect.name == "postgresql":
         sql = "SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE :pattern"

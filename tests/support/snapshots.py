@@ -5,10 +5,8 @@ from sqlalchemy import select
 
 from leap_members.extensions import db
 
-# Bookkeeping columns that legitimately move whenever a row is touched, and the table of data
-# versions, which the database itself rewrites with every write to the tables it follows.
+# Bookkeeping columns that legitimately move whenever a row is touched.
 VOLATILE = {"updated_at"}
-BOOKKEEPING_TABLES = {"data_versions"}
 
 
 def snapshot() -> dict[str, dict[tuple, dict]]:
@@ -16,8 +14,6 @@ def snapshot() -> dict[str, dict[tuple, dict]]:
     db.session.rollback()  # see what other transactions committed
     state = {}
     for table in db.metadata.sorted_tables:
-        if table.name in BOOKKEEPING_TABLES:
-            continue
         keys = [column.name for column in table.primary_key.columns]
         rows = db.session.execute(select(table)).mappings().all()
         state[table.name] = {tuple(row[k] for k in keys): dict(row) for row in rows}
