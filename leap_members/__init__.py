@@ -4,6 +4,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import admin, advocacy, donations, health, mail, members, partnerships, public
 from .config import load_config
 from .core import converters, database, errors, headers, requests, sessions, templating
 from .core.links import FixedSiteRoot, site_root
@@ -22,12 +23,12 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.update(load_config(app.instance_path, config))
     os.makedirs(app.instance_path, exist_ok=True)
-    app.wsgi_app = FixedSiteRoot(app.wsgi_app, site_root(app.config["PUBLIC_URL"]))
+    app.wsgi_app = FixedSiteRoot(app.wsgi_app, site_root(app.config["PUBLIC_URL"]))  # type: ignore[method-assign]
     if app.config["TRUSTED_PROXIES"]:
         # Behind a reverse proxy: take the client address (used by rate limits) and the
         # scheme from the proxy's headers, trusting only as many hops as configured.
         hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     register_extensions(app)
     converters.register(app)
@@ -47,8 +48,6 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Each feature package's blueprint, and its CLI commands and signals (``init_app``)."""
-    from . import admin, advocacy, donations, health, mail, members, partnerships, public
-
     for feature in (public, members, mail, admin, advocacy, donations, health, partnerships):
         app.register_blueprint(feature.bp)
         if hasattr(feature, "init_app"):

@@ -7,6 +7,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 
@@ -98,7 +99,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
 
     default_db = "sqlite:///" + str(Path(instance_path) / "leap_members.db")
     database_url = normalise_database_url(os.environ.get("DATABASE_URL", default_db))
-    config = {
+    config: dict[str, Any] = {
         "APP_ENV": env,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,

@@ -7,8 +7,7 @@ from . import merge, records, views  # noqa: E402,F401  (merge and records regis
 
 
 def init_app(app: Flask) -> None:
-    from .cli import (analyze_database_command, export_members_command, generate_members_command,
-                      import_members_command)
+    from .cli import analyze_database_command, export_members_command, generate_members_command, import_members_command
 
     app.cli.add_command(export_members_command)
     app.cli.add_command(import_members_command)

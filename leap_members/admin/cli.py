@@ -12,14 +12,14 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 from .audit import command_line_actor, complete_export
 from .directory import count_matching
-from .filters import BadFilter, parse_query
 from .exports import DEFAULT_COLUMNS, BadColumns, available_columns, choose_columns, export_rows, start_export
 from .fake_data import generate_members
+from .filters import BadFilter, parse_query
 from .imports import AlreadyApplied, ImportFileError, apply_import, check_rows, decode, save_upload
 
 
 def _filters(pairs: tuple[str, ...]) -> MultiDict:
-    data = MultiDict()
+    data: MultiDict[str, str] = MultiDict()
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep:
@@ -79,7 +79,7 @@ def _write_atomically(path: str, header: list[str], rows, total: int) -> int:
                 bar.update(1)
 
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+        with os.fdopen(handle, "wb") as file:
             for chunk in csv_lines(header, counted(), already_safe=True):
                 file.write(chunk)
         os.replace(temporary, path)

@@ -1,8 +1,18 @@
 """Staff console forms: declared fields only, text cleaned, choices as dicts."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
-                     StringField, SubmitField, TextAreaField, widgets)
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..core.forms import WholeNumber, clean_line, clean_text

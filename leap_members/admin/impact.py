@@ -15,7 +15,7 @@ def all_entries() -> list[TimelineEntry]:
 def save_entry(entry: TimelineEntry | None, fields: dict) -> TimelineEntry:
     """Create an entry (``entry`` None) or update one from declared form fields."""
     created = entry is None
-    if created:
+    if entry is None:
         entry = TimelineEntry()
         db.session.add(entry)
     for name in ENTRY_FIELDS:

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.csvsafe import FORMULA_TRIGGERS
+from ..core.database import rows_changed
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..members import search
@@ -251,11 +252,11 @@ class AlreadyApplied(ValueError):
 
 def apply_import(upload: MemberImport) -> ImportReport:
     """Add the new members of a checked file, once; rows with errors and existing members are skipped."""
-    claimed = db.session.execute(update(MemberImport).where(MemberImport.id == upload.id,
+    claimed = rows_changed(update(MemberImport).where(MemberImport.id == upload.id,
                                                             MemberImport.applied_at.is_(None))
                                  .values(applied_at=utcnow(), applied_by_label=current_actor()[1])
                                  .execution_options(synchronize_session=False))
-    if claimed.rowcount != 1:
+    if claimed != 1:
         raise AlreadyApplied("This file was imported already; nothing was added again.")
     report = check_rows(upload.content)
     source = f"import #{upload.id}: {upload.filename}"

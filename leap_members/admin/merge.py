@@ -3,6 +3,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core import registry
+from ..core.database import rows_changed
 from ..core.registry import merge_step
 from ..extensions import db
 from ..members.models import Consent, Member, MembershipStatus, Role
@@ -73,9 +74,8 @@ def merge_into(member_id: int) -> MemberMerge | None:
 
 
 def _move(model, column, source_id: int, target_id: int) -> int:
-    result = db.session.execute(update(model).where(column == source_id).values({column.key: target_id})
-                                .execution_options(synchronize_session=False))
-    return result.rowcount or 0
+    return rows_changed(update(model).where(column == source_id).values({column.key: target_id})
+                        .execution_options(synchronize_session=False))
 
 
 @merge_step

@@ -5,10 +5,10 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.timeutil import utcnow
-from ..extensions import db
+from ..extensions import Model
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """One thing a staff member (or an operator at the command line) did."""
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_action_created_at", "action", "created_at"),)
@@ -28,7 +28,7 @@ class AuditEvent(db.Model):
     completed: Mapped[bool] = mapped_column(default=True)
 
 
-class StaffNote(db.Model):
+class StaffNote(Model):
     """A note staff keep on a member record; members never see it."""
     __tablename__ = "staff_notes"
 
@@ -40,7 +40,7 @@ class StaffNote(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class MemberMerge(db.Model):
+class MemberMerge(Model):
     """A duplicate record folded into another; a record can be merged away only once."""
     __tablename__ = "member_merges"
 
@@ -54,7 +54,7 @@ class MemberMerge(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class MemberImport(db.Model):
+class MemberImport(Model):
     """An uploaded member list: checked (dry run) first, applied at most once."""
     __tablename__ = "member_imports"
 

@@ -1,6 +1,7 @@
 """The verification queue: staff check professional claims and tell the member the outcome."""
 from sqlalchemy import func, select, update
 
+from ..core.database import rows_changed
 from ..core.links import public_link
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -35,11 +36,11 @@ def decide_claim(member: Member, approve: bool, reason: str) -> None:
     """
     outcome = Verification.VERIFIED if approve else Verification.REJECTED
     now = utcnow()
-    result = db.session.execute(
+    changed = rows_changed(
         update(Member).where(Member.id == member.id, Member.verification == Verification.PENDING)
         .values(verification=outcome, verified_at=now if approve else None, verification_note=reason or None)
         .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if changed != 1:
         raise AlreadyDecided(f"The claim of {member.full_name} is no longer waiting for review.")
     db.session.refresh(member)
     verb = "Verified" if approve else "Did not verify"

@@ -18,7 +18,8 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """Fold a content line at 75 octets, never inside a UTF-8 character."""
-    out, current = [], ""
+    out: list[str] = []
+    current = ""
     for char in line:
         limit = 75 if not out else 74  # continuation lines start with a space
         if len((current + char).encode()) > limit:
@@ -31,8 +32,12 @@ def _fold(line: str) -> str:
 
 
 def event_ics(action: Action, page_url: str, host: str, include_details: bool) -> str:
-    """The calendar file; the private details (e.g. the meeting link) only if ``include_details``."""
-    ends = action.ends_at or action.starts_at + DEFAULT_LENGTH
+    """The calendar file of an event (it has a start); the private details (e.g. the meeting link)
+    only if ``include_details``."""
+    starts = action.starts_at
+    if starts is None:
+        raise ValueError(f"action {action.id} has no start: it is not an event")
+    ends = action.ends_at or starts + DEFAULT_LENGTH
     where = "Online" if action.online else (action.location or "")
     description = action.summary
     if include_details and action.private_details:
@@ -43,7 +48,7 @@ def event_ics(action: Action, page_url: str, host: str, include_details: bool) -
         "METHOD:PUBLISH", "BEGIN:VEVENT",
         f"UID:action-{action.id}@{host}",
         f"DTSTAMP:{_stamp(utcnow())}",
-        f"DTSTART:{_stamp(action.starts_at)}",
+        f"DTSTART:{_stamp(starts)}",
         f"DTEND:{_stamp(ends)}",
         f"SUMMARY:{_escape(action.title)}",
         f"DESCRIPTION:{_escape(description)}",

@@ -4,8 +4,7 @@ from datetime import timedelta
 from flask import url_for
 from sqlalchemy import func, select
 
-from ..core.registry import (MemberFlag, TimelineEvent, add_member_flag, dashboard_panel, merge_step,
-                             timeline_source)
+from ..core.registry import MemberFlag, TimelineEvent, add_member_flag, dashboard_panel, merge_step, timeline_source
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .models import Action, ActionKind, ActionSignup, ActionStatus, SignupStatus

@@ -1,5 +1,6 @@
 """Demo actions for a local run or a demonstration, one or more of every type."""
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -21,7 +22,7 @@ most of these calls safely and free officers to focus on crime. I ask you to fun
 
 Thank you for your attention."""
 
-DEMO_ACTIONS = [
+DEMO_ACTIONS: list[dict[str, Any]] = [
     dict(slug="treat-addiction-as-health", kind=ActionKind.PETITION, goal=500,
          title="Treat addiction as a health issue, not a crime",
          summary="Ask state leaders to send people who use drugs to treatment and harm-reduction services "

@@ -1,7 +1,7 @@
 """Who may see an action and who may take part, with the reason given to those who may not."""
 from ..members.categories import category_label
 from ..members.models import Member, Verification
-from .models import Action, ActionStatus, ActionSignup
+from .models import Action, ActionSignup, ActionStatus
 
 MEMBER_VISIBLE = frozenset({ActionStatus.PUBLISHED, ActionStatus.CLOSED})
 

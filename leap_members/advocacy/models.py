@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import utcnow
-from ..extensions import db
+from ..extensions import Model
 from ..members.models import Member
 
 
@@ -48,7 +48,7 @@ class SignupStatus:
               WITHDRAWN: "Offer withdrawn"}
 
 
-class Action(db.Model):
+class Action(Model):
     """Something members can do: sign, write, attend or offer to speak."""
     __tablename__ = "actions"
     __table_args__ = (Index("ix_actions_status_kind", "status", "kind"),)
@@ -127,7 +127,7 @@ class Action(db.Model):
         return f"<Action {self.id} {self.kind} {self.slug}>"
 
 
-class ActionTarget(db.Model):
+class ActionTarget(Model):
     """An official a letter is addressed to."""
     __tablename__ = "action_targets"
 
@@ -146,7 +146,7 @@ class ActionTarget(db.Model):
         return f"{self.name}, {self.title}" if self.title else self.name
 
 
-class ActionSignup(db.Model):
+class ActionSignup(Model):
     """One member's part in one action; at most one row per member and action."""
     __tablename__ = "action_signups"
     __table_args__ = (

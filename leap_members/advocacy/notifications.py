@@ -38,7 +38,8 @@ def send_letters(signup: ActionSignup) -> int:
     for target in signup.action.targets:
         if not target.email:
             continue
-        message = queue_email(target.email, signup.letter_subject, "advocacy_letter_to_official",
+        message = queue_email(target.email, signup.letter_subject or signup.action.letter_subject or signup.action.title,
+                              "advocacy_letter_to_official",
                               kind="action-letter", dedupe_key=f"action-letter:{signup.id}:{target.id}",
                               target=target, **_context(signup))
         if message is not None:

@@ -9,6 +9,7 @@ from .models import Action, ActionKind, ActionSignup, SignupStatus
 from .services import signup_for, status_counts, waitlist_position
 from .times import format_local, format_range
 
+
 def recent_comments(action_id: int, limit: int = 10) -> list[tuple[str, str, str]]:
     """(first name, state, comment) of the latest petition comments."""
     rows = db.session.execute(
@@ -17,7 +18,7 @@ def recent_comments(action_id: int, limit: int = 10) -> list[tuple[str, str, str
         .where(ActionSignup.action_id == action_id, ActionSignup.status == SignupStatus.SIGNED,
                ActionSignup.comment.is_not(None), Member.email_confirmed_at.is_not(None))
         .order_by(ActionSignup.created_at.desc(), ActionSignup.id.desc()).limit(limit))
-    return [tuple(row) for row in rows]
+    return [(first_name, state or "", comment or "") for first_name, state, comment in rows]
 
 
 def action_page(action: Action, member: Member | None, form=None, problem: str | None = None,

@@ -72,7 +72,7 @@ def signup_for(action_id: int, member_id: int) -> ActionSignup | None:
 def count_registered(action_id: int) -> int:
     """Seats taken at an event."""
     return db.session.scalar(select(func.count()).select_from(ActionSignup).where(
-        ActionSignup.action_id == action_id, ActionSignup.status == SignupStatus.REGISTERED))
+        ActionSignup.action_id == action_id, ActionSignup.status == SignupStatus.REGISTERED)) or 0
 
 
 def status_counts(action_id: int) -> dict[str, int]:
@@ -89,7 +89,7 @@ def waitlist_position(signup: ActionSignup) -> int | None:
     ahead = db.session.scalar(select(func.count()).select_from(ActionSignup).where(
         ActionSignup.action_id == signup.action_id, ActionSignup.status == SignupStatus.WAITLISTED,
         (ActionSignup.queued_at < signup.queued_at)
-        | ((ActionSignup.queued_at == signup.queued_at) & (ActionSignup.id < signup.id))))
+        | ((ActionSignup.queued_at == signup.queued_at) & (ActionSignup.id < signup.id)))) or 0
     return ahead + 1
 
 

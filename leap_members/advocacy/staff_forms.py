@@ -1,8 +1,16 @@
 """Staff forms: an action, and decisions on sign-ups."""
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField,
-                     StringField, SubmitField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 

@@ -11,9 +11,21 @@ from .models import Action, ActionSignup, ActionStatus, SignupStatus
 from .pages import action_page
 from .services import status_counts
 from .staff_forms import ActionForm, DecisionForm
-from .staff_services import (EXPORT_HEADER, ActionRefused, action_signups, archive, close, create_action,
-                             decide_offer, export_rows, promote, publish, remove, staff_action_list,
-                             update_action)
+from .staff_services import (
+    EXPORT_HEADER,
+    ActionRefused,
+    action_signups,
+    archive,
+    close,
+    create_action,
+    decide_offer,
+    export_rows,
+    promote,
+    publish,
+    remove,
+    staff_action_list,
+    update_action,
+)
 
 
 def _action_or_404(action_id: int) -> Action:
@@ -37,7 +49,7 @@ def staff_new():
             action = create_action(form.action_fields(), form.parsed_targets, current_user)
         except ActionRefused as exc:
             db.session.rollback()
-            getattr(form, exc.field).errors.append(exc.message)
+            _show_refusal(form, exc)
         else:
             db.session.commit()
             flash("Saved as a draft. Preview it, then publish it when it is ready.", "success")
@@ -57,7 +69,7 @@ def staff_edit(action_id: int):
             update_action(action, form.action_fields(), form.parsed_targets)
         except ActionRefused as exc:
             db.session.rollback()
-            getattr(form, exc.field).errors.append(exc.message)
+            _show_refusal(form, exc)
         else:
             db.session.commit()
             flash("Your changes are saved.", "success")
@@ -170,3 +182,8 @@ def staff_decide(action_id: int, signup_id: int):
         db.session.commit()
         flash(f"{signup.member.full_name} will be told: {signup.status_label.lower()}.", "success")
     return redirect(url_for("advocacy.staff_signups", action_id=action_id), 303)
+
+
+def _show_refusal(form, refusal: ActionRefused) -> None:
+    """A refused change, beside the field it concerns or at the top of the form."""
+    (getattr(form, refusal.field).errors if refusal.field else form.form_errors).append(refusal.message)

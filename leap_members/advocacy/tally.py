@@ -7,9 +7,10 @@ sign-ups it adds, changes or deletes and the members whose confirmation it chang
 that to the actions' rows before the transaction commits.
 """
 from collections import Counter
+from typing import cast
 
-from sqlalchemy import event, func, inspect, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, event, func, inspect, select, update
+from sqlalchemy.orm import InstanceState, Session
 
 from ..extensions import db
 from ..members.models import Member
@@ -47,7 +48,7 @@ def _confirmed(session: Session, member_id: int | None, member: Member | None = 
     member = member if member is not None else session.get(Member, member_id) if member_id else None
     if member is None:
         return False, False
-    state = inspect(member)
+    state: InstanceState = inspect(member)
     if state.pending:
         return False, member.email_confirmed_at is not None
     before, after = _before_and_after(state, "email_confirmed_at")
@@ -56,7 +57,7 @@ def _confirmed(session: Session, member_id: int | None, member: Member | None = 
 
 def _signup_change(session: Session, signup: ActionSignup, deleted: bool) -> tuple[int | None, int]:
     """(action id, +1 / -1 / 0) for one sign-up added, changed or deleted by this flush."""
-    state = inspect(signup)
+    state: InstanceState = inspect(signup)
     action_id = signup.action_id if signup.action_id is not None else (signup.action.id if signup.action else None)
     if state.pending:
         _, now = _confirmed(session, signup.member_id, signup.member)
@@ -99,7 +100,7 @@ def _apply_changes(session: Session, flush_context) -> None:
     changes = session.info.pop(_PENDING, None)
     if not changes:
         return
-    connection, actions = session.connection(), Action.__table__
+    connection, actions = session.connection(), cast(Table, Action.__table__)
     for action_id in sorted(action_id for action_id, change in changes.items() if change):
         # A count is not an edit of the action: updated_at stays as staff left it.
         connection.execute(update(actions).where(actions.c.id == action_id).values(

@@ -58,5 +58,5 @@ def format_range(starts: datetime | None, ends: datetime | None, zone_name: str)
     if ends is None:
         return text
     start_local, end_local = utc_to_local(starts, zone_name), utc_to_local(ends, zone_name)
-    same_day = start_local.date() == end_local.date()
+    same_day = start_local is not None and end_local is not None and start_local.date() == end_local.date()
     return f"{text} – {format_local(ends, zone_name, with_day=not same_day)}"

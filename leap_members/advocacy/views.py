@@ -2,9 +2,10 @@
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..core.access import member_required
+from ..core.access import checks_its_own_access, member_required
 from ..core.ratelimit import post_limit
 from ..extensions import db
+from ..members.login import current_member
 from . import bp
 from .calendar import event_ics
 from .eligibility import restriction_text, visible_to_member, visible_to_visitor
@@ -13,8 +14,17 @@ from .listing import SORTS, TAKEN_CHOICES, member_action_list
 from .models import Action, ActionKind, SignupStatus
 from .notifications import action_url
 from .pages import action_page
-from .services import (SIGNUP_FIELDS, AlreadySignedUp, SignupError, find_action, member_signups, sign_up,
-                       signup_for, waitlist_position, withdraw)
+from .services import (
+    SIGNUP_FIELDS,
+    AlreadySignedUp,
+    SignupError,
+    find_action,
+    member_signups,
+    sign_up,
+    signup_for,
+    waitlist_position,
+    withdraw,
+)
 
 SIGNED_UP = {
     SignupStatus.SIGNED: "Thank you: your signature is counted.",
@@ -47,6 +57,7 @@ def index():
 
 
 @bp.get("/actions/<int:action_id>")
+@checks_its_own_access("public (redirect only)")
 def action_by_id(action_id: int):
     """Old or shared links by number lead to the action's named address."""
     action = db.session.get(Action, action_id)
@@ -56,18 +67,13 @@ def action_by_id(action_id: int):
     return redirect(url_for("advocacy.action", slug=action.slug))
 
 
-action_by_id.access = "public (redirect only)"
-
-
 @bp.get("/actions/<slug>")
+@checks_its_own_access("member (visitors see a public summary)")
 def action(slug: str):
     """Members see the whole action; a visitor with the link sees its title and public summary."""
     if not current_user.is_authenticated:
         return _teaser(slug)
     return _member_action_page(slug)
-
-
-action.access = "member (visitors see a public summary)"
 
 
 def _teaser(slug: str):
@@ -103,7 +109,7 @@ def sign_up_post(slug: str):
         return _page_with_problem(action, form, problem, 400)
     fields = {name: getattr(form, name).data for name in SIGNUP_FIELDS[action.kind]}
     try:
-        signup = sign_up(action, current_user._get_current_object(), fields)
+        signup = sign_up(action, current_member(), fields)
     except AlreadySignedUp as exc:
         db.session.rollback()
         flash(exc.message, "info")
@@ -124,7 +130,7 @@ def withdraw_post(slug: str):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        signup = withdraw(action, current_user._get_current_object())
+        signup = withdraw(action, current_member())
     except SignupError as exc:
         db.session.rollback()
         return _page_with_problem(action, None, exc.message, exc.status_code)

@@ -5,6 +5,13 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 
+def checks_its_own_access(rule: str):
+    """For a view that decides for itself who sees what: ``rule`` says how, for the access matrix."""
+    def mark(view):
+        setattr(view, "access", rule)
+        return view
+    return mark
+
 
 def _to_login():
     return redirect(url_for("members.login", next=request.full_path.rstrip("?")))

@@ -87,7 +87,9 @@ def database_csv(statement: Select, block_size: int = 64 * 1024) -> Generator[by
     compiled = statement.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
     block, size = [], 0
     try:
-        with db.session.connection().connection.driver_connection.cursor() as cursor:
+        driver = db.session.connection().connection.driver_connection
+        assert driver is not None   # a live connection: the session just checked it out
+        with driver.cursor() as cursor:
             # The driver binds the parameters into the statement (COPY takes no server-side parameters).
             with cursor.copy(f"COPY ({compiled}) TO STDOUT (FORMAT csv, ENCODING 'UTF8')", compiled.params) as copy:
                 for line in copy:
@@ -107,25 +109,24 @@ def database_csv(statement: Select, block_size: int = 64 * 1024) -> Generator[by
 
 
 def csv_lines(header: list[str], rows: Iterable[Iterable[Any]] | WrittenCsv, bom: bool = True,
-              already_safe: bool = False) -> Iterator[str | bytes]:
-    """Yield the CSV text a chunk at a time: the header first, then the rows, 500 at a time.
+              already_safe: bool = False) -> Iterator[bytes]:
+    """Yield the CSV, UTF-8 encoded, a chunk at a time: the header first, then the rows, 500 at a time.
 
     ``already_safe``: the rows' cells were made by neutralised_in_sql(); they are written as
     they come instead of through neutralise_row. ``rows`` may also be CSV the database wrote
     (WrittenCsv): its blocks follow the header as they are, and the header ends its line the same way.
     """
     line = _Line()
-    written = rows if isinstance(rows, WrittenCsv) else None
-    writer = csv.writer(line, lineterminator=written.newline if written else "\r\n")
+    writer = csv.writer(line, lineterminator=rows.newline if isinstance(rows, WrittenCsv) else "\r\n")
     writer.writerow(neutralise_row(header))
-    yield (UTF8_BOM if bom else "") + line.take()
-    if written:
-        yield from written.blocks
+    yield ((UTF8_BOM if bom else "") + line.take()).encode()
+    if isinstance(rows, WrittenCsv):
+        yield from rows.blocks
         return
-    rows = iter(rows)
-    while batch := list(islice(rows, 500)):
+    remaining = iter(rows)
+    while batch := list(islice(remaining, 500)):
         writer.writerows(batch if already_safe else map(neutralise_row, batch))
-        yield line.take()
+        yield line.take().encode()
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[Iterable[Any]] | WrittenCsv,

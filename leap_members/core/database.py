@@ -1,9 +1,12 @@
 """The database as the app uses it: SQLite settings for concurrent workers, the dialect test,
 planner statistics. (PostgreSQL needs nothing here: the pool checks a connection before use,
 config.py.)"""
+from typing import cast
+
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine
+from sqlalchemy.sql.base import Executable
 
 from ..extensions import db
 
@@ -62,3 +65,8 @@ def _configure_sqlite(engine: Engine) -> None:
         # be upgraded. Page views (GET/HEAD) only read, so they begin deferred and do not queue
         # behind writers.
         connection.exec_driver_sql("BEGIN" if _reads_only() else "BEGIN IMMEDIATE")
+
+
+def rows_changed(statement: Executable) -> int:
+    """Run an UPDATE or DELETE in the session's transaction; how many rows it changed."""
+    return cast(CursorResult, db.session.execute(statement)).rowcount

@@ -1,7 +1,7 @@
 """Error pages: a clear message, the right status, and a clean session after a 500."""
 from flask import Flask, jsonify, render_template, request
-from markupsafe import escape
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db

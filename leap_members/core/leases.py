@@ -59,7 +59,7 @@ class Lease:
 
     def keep(self) -> None:
         """Between items: move the lease of what is still held ahead, once a third of it has passed."""
-        if not self.held or self.until - utcnow() > self.length * 2 / 3:
+        if not self.held or self.until is None or self.until - utcnow() > self.length * 2 / 3:
             return
         until = utcnow() + self.length
         self._move(until)

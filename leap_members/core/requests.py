@@ -38,4 +38,5 @@ def register(app: Flask) -> None:
 
 def view_lacks(app: Flask, mark: str) -> bool:
     """Whether the request found a view (it is not a 404) and that view does not carry ``mark``."""
-    return bool(request.endpoint) and not getattr(app.view_functions.get(request.endpoint), mark, False)
+    endpoint = request.endpoint
+    return endpoint is not None and not getattr(app.view_functions.get(endpoint), mark, False)

@@ -14,7 +14,7 @@ import signal
 import smtplib
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
@@ -43,7 +43,7 @@ class Shift:
     def __init__(self, grace: float = GRACE):
         self.grace = grace
         self._stop = threading.Event()
-        self._previous: dict[int, object] = {}
+        self._previous: dict[int, Any] = {}
 
     def keep_going(self) -> bool:
         """False once a stop was asked for: a batch checks it before each item."""

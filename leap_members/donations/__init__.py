@@ -3,8 +3,13 @@ from flask import Blueprint, Flask
 
 bp = Blueprint("donations", __name__)
 
-from . import member_views, staff_views, views, webhooks  # noqa: E402,F401
-from . import contributions  # noqa: E402,F401  (registers timeline, merge, flag and dashboard panel)
+from . import (  # noqa: E402,F401
+    contributions,  # noqa: E402,F401  (registers timeline, merge, flag and dashboard panel)
+    member_views,
+    staff_views,
+    views,
+    webhooks,
+)
 
 
 def init_app(app: Flask) -> None:

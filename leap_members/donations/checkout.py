@@ -33,7 +33,7 @@ class GiftChoice:
 
 
 def active_funds() -> list[Fund]:
-    return db.session.scalars(select(Fund).where(Fund.active).order_by(Fund.position, Fund.name)).all()
+    return list(db.session.scalars(select(Fund).where(Fund.active).order_by(Fund.position, Fund.name)))
 
 
 def submission_key(choice: GiftChoice, nonce: str, member_id: int | None) -> str:

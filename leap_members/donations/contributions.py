@@ -2,6 +2,7 @@
 from flask import has_request_context, url_for
 from sqlalchemy import func, select, update
 
+from ..core.database import rows_changed
 from ..core.monthly import per_month
 from ..core.registry import MemberFlag, TimelineEvent, add_member_flag, dashboard_panel, merge_step, timeline_source
 from ..extensions import db
@@ -31,10 +32,9 @@ def gifts_timeline(member) -> list[TimelineEvent]:
 def move_gifts(source_id: int, target_id: int) -> dict[str, int]:
     """Gifts, monthly gifts and the Stripe customer link follow the merged member."""
     moved = {}
-    moved["gifts"] = db.session.execute(
-        update(Donation).where(Donation.member_id == source_id).values(member_id=target_id)).rowcount
-    moved["monthly gifts"] = db.session.execute(
-        update(RecurringGift).where(RecurringGift.member_id == source_id).values(member_id=target_id)).rowcount
+    moved["gifts"] = rows_changed(update(Donation).where(Donation.member_id == source_id).values(member_id=target_id))
+    moved["monthly gifts"] = rows_changed(
+        update(RecurringGift).where(RecurringGift.member_id == source_id).values(member_id=target_id))
     source_link = db.session.scalar(select(StripeCustomer).where(StripeCustomer.member_id == source_id))
     target_link = db.session.scalar(select(StripeCustomer).where(StripeCustomer.member_id == target_id))
     moved["Stripe customer link"] = 0

@@ -4,7 +4,7 @@ A member's e-mail change is written as a pending push in the same transaction as
 change (so it is never lost), then pushed to Stripe right after that transaction commits.
 A push that fails stays pending; `flask reconcile-stripe` retries it.
 """
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import event, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -56,7 +56,6 @@ def on_member_email_changed(member, **_extra) -> None:
     link.email_sync_pending = True
     db.session.flush()
     db.session.info.setdefault(_PENDING_KEY, set()).add(link.id)
-    db.session.info["leap_app"] = current_app._get_current_object()
 
 
 def push_pending_emails(link_ids=None) -> tuple[int, int]:
@@ -89,14 +88,12 @@ def push_pending_emails(link_ids=None) -> tuple[int, int]:
 
 def _after_commit(session: Session) -> None:
     link_ids = session.info.pop(_PENDING_KEY, None)
-    app = session.info.pop("leap_app", None)
-    if not link_ids or app is None:
+    if not link_ids or not has_app_context():   # the commit of the request or command that changed it
         return
-    with app.app_context():
-        try:
-            push_pending_emails(link_ids)
-        except Exception:  # never break the request that changed the address; the push stays pending
-            app.logger.exception("Could not push a changed e-mail address to Stripe")
+    try:
+        push_pending_emails(link_ids)
+    except Exception:  # never break the request that changed the address; the push stays pending
+        current_app.logger.exception("Could not push a changed e-mail address to Stripe")
 
 
 def _after_rollback(session: Session) -> None:

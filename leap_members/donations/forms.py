@@ -3,8 +3,17 @@ import secrets
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField, RadioField,
-                     SelectField, StringField, SubmitField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..core.forms import HoneypotForm, WholeNumber, clean_line

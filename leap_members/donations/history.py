@@ -35,13 +35,13 @@ def _year_bounds(year: int) -> tuple[datetime, datetime]:
 
 def member_gifts(member_id: int) -> list[Donation]:
     """A member's gifts that reached Stripe (pending and abandoned checkouts left out)."""
-    return db.session.scalars(select(Donation).where(
-        Donation.member_id == member_id, Donation.paid_at.is_not(None)).order_by(Donation.paid_at.desc())).all()
+    return list(db.session.scalars(select(Donation).where(
+        Donation.member_id == member_id, Donation.paid_at.is_not(None)).order_by(Donation.paid_at.desc())))
 
 
 def member_recurring(member_id: int) -> list[RecurringGift]:
-    return db.session.scalars(select(RecurringGift).where(RecurringGift.member_id == member_id)
-                              .order_by(RecurringGift.created_at.desc())).all()
+    return list(db.session.scalars(select(RecurringGift).where(RecurringGift.member_id == member_id)
+                              .order_by(RecurringGift.created_at.desc())))
 
 
 def member_years(member_id: int) -> list[int]:

@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import utcnow
-from ..extensions import db
+from ..extensions import Model, db
 
 
 def new_public_token() -> str:
@@ -42,7 +42,7 @@ class Tribute:
     LABELS = {HONOUR: "In honour of", MEMORY: "In memory of"}
 
 
-class Fund(db.Model):
+class Fund(Model):
     """A designation staff offer on the donate page."""
     __tablename__ = "donation_funds"
 
@@ -219,7 +219,7 @@ class RecurringGift(GiftDetailsMixin, db.Model):
         return self.status not in RecurringStatus.ENDED
 
 
-class StripeCustomer(db.Model):
+class StripeCustomer(Model):
     """The Stripe customer of a member, reused for every gift they make while logged in."""
     __tablename__ = "stripe_customers"
 
@@ -241,7 +241,7 @@ class EventOutcome:
     DEFERRED = "deferred"        # about a gift we have not heard of yet; retried as others arrive
 
 
-class StripeEvent(db.Model):
+class StripeEvent(Model):
     """Every Stripe event id, stored once: on arrival (queued) or with the change it caused."""
     __tablename__ = "stripe_events"
 

@@ -53,7 +53,7 @@ def filtered(filters: GiftFilters) -> Select:
 
 
 def gift_page(filters: GiftFilters, limit: int = 200) -> list[Donation]:
-    return db.session.scalars(filtered(filters).order_by(_when().desc(), Donation.id.desc()).limit(limit)).all()
+    return list(db.session.scalars(filtered(filters).order_by(_when().desc(), Donation.id.desc()).limit(limit)))
 
 
 def totals(filters: GiftFilters) -> Totals:
@@ -87,14 +87,14 @@ EXPORT_HEADER = ["Gift id", "Receipt number", "Paid at (UTC)", "Started at (UTC)
 
 def problem_monthly_gifts(limit: int = 100) -> list[RecurringGift]:
     """Monthly gifts that are past due or unpaid, or whose latest charge failed and is not fixed."""
-    return db.session.scalars(select(RecurringGift).where(or_(
+    return list(db.session.scalars(select(RecurringGift).where(or_(
         RecurringGift.status.in_(RecurringStatus.TROUBLE),
         RecurringGift.last_failed_invoice_id.is_not(None) & RecurringGift.status.not_in(RecurringStatus.ENDED),
-    )).order_by(RecurringGift.last_failure_at.desc()).limit(limit)).all()
+    )).order_by(RecurringGift.last_failure_at.desc()).limit(limit)))
 
 
 def all_funds() -> list[Fund]:
-    return db.session.scalars(select(Fund).order_by(Fund.position, Fund.name)).all()
+    return list(db.session.scalars(select(Fund).order_by(Fund.position, Fund.name)))
 
 
 def save_fund(fund: Fund | None, name: str, description: str | None, position: int, active: bool) -> Fund:

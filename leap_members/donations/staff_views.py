@@ -8,8 +8,18 @@ from ..extensions import db
 from . import bp, stripe_client
 from .forms import ButtonForm, DonationFilterForm, FundForm, RefundForm
 from .models import Donation, Fund
-from .staff_queries import (EXPORT_HEADER, GiftFilters, all_funds, export_rows, gift_page, problem_monthly_gifts,
-                            refundable_cents, request_refund, save_fund, totals)
+from .staff_queries import (
+    EXPORT_HEADER,
+    GiftFilters,
+    all_funds,
+    export_rows,
+    gift_page,
+    problem_monthly_gifts,
+    refundable_cents,
+    request_refund,
+    save_fund,
+    totals,
+)
 
 
 def _filters() -> tuple[DonationFilterForm, GiftFilters | None]:

@@ -6,10 +6,18 @@ from ..core.links import public_link
 from ..core.ratelimit import post_limit
 from ..core.tokens import TokenError, read_token
 from ..extensions import db
+from ..members.login import current_member
 from . import bp, stripe_client
 from .amounts import fee_to_cover
-from .checkout import (GiftChoice, active_funds, donation_by_token, open_checkout, record_checkout_failure,
-                       start_gift, submission_key)
+from .checkout import (
+    GiftChoice,
+    active_funds,
+    donation_by_token,
+    open_checkout,
+    record_checkout_failure,
+    start_gift,
+    submission_key,
+)
 from .forms import ButtonForm, DonateForm, new_form_nonce
 from .models import RecurringGift
 from .receipts import FIX_CARD_PURPOSE, org_facts
@@ -17,7 +25,7 @@ from .settings import stripe_configured
 
 
 def _member():
-    return current_user._get_current_object() if current_user.is_authenticated else None
+    return current_member() if current_user.is_authenticated else None
 
 
 def _choice(form: DonateForm) -> GiftChoice:

@@ -7,7 +7,7 @@ from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.timeutil import utcnow
-from ..extensions import db
+from ..extensions import Model
 
 
 def new_message_id() -> str:
@@ -17,7 +17,7 @@ def new_message_id() -> str:
     return make_msgid(domain=domain or "leap-members.invalid")
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (Index("ix_outbox_pending", "sent_at", "next_attempt_at"),)
 

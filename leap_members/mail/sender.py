@@ -95,7 +95,7 @@ def _build(message, sender: str) -> EmailMessage:
 
 
 def _record_failure(message_id: int, error: str, max_attempts: int) -> None:
-    message = db.session.get(OutboxMessage, message_id)
+    message = db.session.get_one(OutboxMessage, message_id)
     message.attempts += 1
     message.last_error = error[:2000]
     if message.attempts >= max_attempts:

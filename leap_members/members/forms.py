@@ -1,8 +1,17 @@
 """Signup, login, password and profile forms."""
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, EmailField, HiddenField, IntegerField, PasswordField,
-                     RadioField, SelectField, StringField, SubmitField)
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
 
 from ..core.forms import HoneypotForm, WholeNumber, clean_line
@@ -42,8 +51,11 @@ class NewPasswordMixin:
         validators=[DataRequired("Repeat the password."), EqualTo("password", "The two passwords differ.")],
         render_kw={"autocomplete": "new-password"})
 
+    # The person's own words a password must not be made of, when the page knows who is choosing it.
+    known_words: tuple[str, ...] = ()
+
     def personal_words(self) -> tuple[str, ...]:
-        return ()
+        return self.known_words
 
     def validate_password(self, field):
         problem = password_problem(field.data or "", self.personal_words())
@@ -78,6 +90,7 @@ class AddressMixin:
 
 
 class ProfessionalMixin:
+    category: RadioField   # the form's own field: the facts asked for depend on it
     organisation = StringField("Agency or organisation", filters=[clean_line], validators=[Optional(), Length(max=200)])
     role_title = StringField("Rank or role", filters=[clean_line], validators=[Optional(), Length(max=200)])
     years_of_service = IntegerField("Years of service", validators=[Optional(), WholeNumber(0, 70, "Enter a number from 0 to 70.")])
@@ -113,7 +126,7 @@ class SignupForm(NewPasswordMixin, NameMixin, AddressMixin, ProfessionalMixin, H
 
     validate_email = check_email
 
-    def personal_words(self):
+    def personal_words(self) -> tuple[str, ...]:
         return (self.first_name.data or "", self.last_name.data or "", (self.email.data or "").split("@")[0])
 
     def validate(self, extra_validators=None) -> bool:

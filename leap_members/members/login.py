@@ -2,7 +2,7 @@
 import hmac
 
 from flask import session
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from ..core.converters import LARGEST_ID
 from ..core.sessions import start_session
@@ -38,3 +38,12 @@ def log_out(member: Member) -> None:
     member.end_all_sessions()
     logout_user()
     session.clear()
+
+
+def current_member() -> Member:
+    """The logged-in member as the request's session holds them (the object itself, not Flask-Login's
+    stand-in for it): for code that stores or compares it. The session has them already: no query."""
+    member = db.session.get(Member, current_user.id)
+    if member is None:
+        raise LookupError("no member is logged in")
+    return member

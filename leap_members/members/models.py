@@ -7,7 +7,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import utcnow
-from ..extensions import db
+from ..extensions import Model
 from .categories import CATEGORIES, PROFESSIONAL_CODES
 
 
@@ -38,7 +38,7 @@ class Verification:
     ALL = (NOT_APPLICABLE, PENDING, VERIFIED, REJECTED)
 
 
-class Member(UserMixin, db.Model):
+class Member(UserMixin, Model):
     __tablename__ = "members"
     __table_args__ = (
         Index("ix_members_last_first", "last_name", "first_name"),
@@ -127,7 +127,7 @@ class Member(UserMixin, db.Model):
         return f"<Member {self.id} {self.email}>"
 
 
-class Consent(db.Model):
+class Consent(Model):
     """A record of what a member agreed to, in the words shown, when and where."""
     __tablename__ = "consents"
 

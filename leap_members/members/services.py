@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..core.links import public_link
-from ..core.signals import member_email_changed
 from ..core.passwords import hash_password, needs_rehash, verify_password
+from ..core.signals import member_email_changed
 from ..core.timeutil import utcnow
 from ..core.tokens import TokenError, make_token, read_token
 from ..extensions import db
@@ -111,7 +111,7 @@ def read_confirmation(token: str, max_age: int) -> tuple[Member, str]:
     data = read_token(CONFIRM_PURPOSE, token, max_age)
     member = db.session.get(Member, data.get("id"))
     address = data.get("email")
-    if member is None or address not in (member.email, member.pending_email):
+    if member is None or not isinstance(address, str) or address not in (member.email, member.pending_email):
         raise TokenError(expired=False)
     return member, address
 
@@ -137,9 +137,9 @@ def confirm_email(member: Member, address: str) -> None:
 def authenticate(email: str, password: str) -> Member | None:
     """The member with these credentials, or None (same time spent either way)."""
     member = find_by_email(email)
-    if not verify_password(member.password_hash if member else None, password):
+    if not verify_password(member.password_hash if member else None, password) or member is None:
         return None
-    if needs_rehash(member.password_hash):
+    if member.password_hash and needs_rehash(member.password_hash):
         member.password_hash = hash_password(password)
     return member
 

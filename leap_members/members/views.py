@@ -4,19 +4,42 @@ from flask_login import current_user
 
 from ..core.access import login_required
 from ..core.passwords import verify_password
+from ..core.ratelimit import post_limit
 from ..core.redirects import safe_next_url
 from ..core.tokens import TokenError
-from ..core.ratelimit import post_limit
 from ..extensions import db
 from . import bp, login_limits
 from .categories import CATEGORIES
-from .forms import (ChangeEmailForm, ChangePasswordForm, ConfirmForm, LoginForm, ProfileForm,
-                    ResetPasswordForm, ResetRequestForm, SignupForm, normalise_email)
-from .login import log_in, log_out
-from .services import (PROFILE_FIELDS, ConsentContext, EmailTaken, authenticate, confirm_email,
-                       read_confirmation, read_reset_token, record_login, register_member,
-                       request_email_change, request_password_reset, send_confirmation,
-                       set_password, tell_of_paused_login, tell_of_second_signup, update_profile)
+from .forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    ConfirmForm,
+    LoginForm,
+    ProfileForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SignupForm,
+    normalise_email,
+)
+from .login import current_member, log_in, log_out
+from .services import (
+    PROFILE_FIELDS,
+    ConsentContext,
+    EmailTaken,
+    authenticate,
+    confirm_email,
+    read_confirmation,
+    read_reset_token,
+    record_login,
+    register_member,
+    request_email_change,
+    request_password_reset,
+    send_confirmation,
+    set_password,
+    tell_of_paused_login,
+    tell_of_second_signup,
+    update_profile,
+)
 
 
 def _consent_context() -> ConsentContext:
@@ -127,7 +150,7 @@ def logout():
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    log_out(current_user._get_current_object())
+    log_out(current_member())
     db.session.commit()
     flash("You are logged out.", "info")
     return redirect(url_for("public.home"))
@@ -152,7 +175,7 @@ def reset_password(token: str):
     except TokenError as exc:
         return render_template("members/link_invalid.html", expired=exc.expired, kind="reset"), 400
     form = ResetPasswordForm()
-    form.personal_words = lambda: (member.first_name, member.last_name, member.email.split("@")[0])
+    form.known_words = (member.first_name, member.last_name, member.email.split("@")[0])
     if form.validate_on_submit():
         set_password(member, form.password.data)
         if member.email_confirmed_at is None:
@@ -180,7 +203,7 @@ def account():
 @bp.route("/account/profile", methods=["GET", "POST"])
 @login_required
 def edit_profile():
-    member = current_user._get_current_object()
+    member = current_member()
     form = ProfileForm(obj=member)
     if form.validate_on_submit():
         update_profile(member, _declared(form, PROFILE_FIELDS), form.email_updates.data, _consent_context())
@@ -194,9 +217,9 @@ def edit_profile():
 @login_required
 @post_limit("RATELIMIT_LOGIN")
 def change_password():
-    member = current_user._get_current_object()
+    member = current_member()
     form = ChangePasswordForm()
-    form.personal_words = lambda: (member.first_name, member.last_name, member.email.split("@")[0])
+    form.known_words = (member.first_name, member.last_name, member.email.split("@")[0])
     if form.validate_on_submit():
         if not verify_password(member.password_hash, form.current_password.data):
             form.current_password.errors.append("Your current password is not right.")
@@ -213,7 +236,7 @@ def change_password():
 @login_required
 @post_limit("RATELIMIT_LOGIN")
 def change_email():
-    member = current_user._get_current_object()
+    member = current_member()
     form = ChangeEmailForm()
     if form.validate_on_submit():
         if not verify_password(member.password_hash, form.current_password.data):

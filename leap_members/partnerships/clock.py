@@ -1,5 +1,5 @@
 """Today's date where LEAP works, which decides when agreements start and end."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
@@ -10,6 +10,7 @@ DEFAULT_TIMEZONE = "America/New_York"
 def local_today() -> date:
     """Today in the organisation's time zone (config ORG_TIMEZONE, else US Eastern)."""
     name = current_app.config.get("ORG_TIMEZONE") or DEFAULT_TIMEZONE
+    zone: tzinfo
     try:
         zone = ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

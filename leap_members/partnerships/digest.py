@@ -34,9 +34,9 @@ class DigestItem:
 
 def staff_addresses() -> list[str]:
     """Every active staff member and admin with a confirmed address."""
-    return db.session.scalars(select(Member.email).where(
+    return list(db.session.scalars(select(Member.email).where(
         Member.role.in_((Role.STAFF, Role.ADMIN)), Member.status == MembershipStatus.ACTIVE,
-        Member.email_confirmed_at.is_not(None)).order_by(Member.email)).all()
+        Member.email_confirmed_at.is_not(None)).order_by(Member.email)))
 
 
 def agreement_link(agreement: Agreement) -> str:
@@ -45,6 +45,10 @@ def agreement_link(agreement: Agreement) -> str:
 
 
 def digest_item(agreement: Agreement, today: date) -> DigestItem:
+    """One agreement in force that ends soon (the digest lists only those: it has an end)."""
+    ends_on = agreement.ends_on
+    if ends_on is None:
+        raise ValueError(f"agreement {agreement.reference} has no end: it does not belong in the digest")
     by_notice = agreement.notice_ends_on is not None and agreement.notice_ends_on == agreement.ends_on
     notice = None
     if agreement.notice_received_on:
@@ -54,7 +58,7 @@ def digest_item(agreement: Agreement, today: date) -> DigestItem:
     return DigestItem(
         reference=agreement.reference,
         parties=f"{agreement.party_name('a', LEAP_SHORT_NAME)} and {agreement.party_name('b', LEAP_SHORT_NAME)}",
-        ends_on=agreement.ends_on, days_left=lifecycle.days_left(agreement.ends_on, today),
+        ends_on=ends_on, days_left=(ends_on - today).days,
         reason="notice period ends" if by_notice else "term ends", notice=notice,
         renewal=(f"renewal {renewal.reference} is {'signed' if renewal.signed_on else 'drafted, not yet signed'}"
                  if renewal else "no renewal recorded"),

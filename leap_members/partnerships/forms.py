@@ -2,16 +2,24 @@
 import secrets
 
 from flask_wtf import FlaskForm
-from wtforms import (DateField, EmailField, HiddenField, IntegerField, RadioField, SelectField, StringField,
-                     SubmitField, TextAreaField)
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
 from ..core.forms import WholeNumber, clean_line, clean_text
 from ..members.geography import STATE_CHOICES, ZIP_PATTERN
 from . import lifecycle
 from .models import PartnerKind
-from .rules import (DEFAULT_PARTY_A_RESPONSIBILITIES, DEFAULT_PARTY_B_RESPONSIBILITIES, DEFAULT_PURPOSE,
-                    AgreementTerms)
+from .rules import DEFAULT_PARTY_A_RESPONSIBILITIES, DEFAULT_PARTY_B_RESPONSIBILITIES, DEFAULT_PURPOSE, AgreementTerms
 
 LEAP_CHOICE = "leap"
 PHONE = Regexp(r"^[0-9+().\- ]{7,30}$", message="Use digits, spaces and + ( ) - only.")
@@ -24,6 +32,7 @@ def lower_email(value):
 
 class ProblemsMixin:
     """Puts a service's {field: message} beside the matching fields, the rest at the top."""
+    form_errors: list[str]   # the form's own (WTForms)
 
     def attach_problems(self, problems: dict[str, str]) -> None:
         for name, message in problems.items():

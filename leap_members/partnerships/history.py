@@ -65,10 +65,10 @@ def record(action: str, actor, *, agreement: Agreement | None = None, partner: P
 
 
 def changes_for_agreement(agreement_id: int) -> list[PartnershipChange]:
-    return db.session.scalars(select(PartnershipChange).where(PartnershipChange.agreement_id == agreement_id)
-                              .order_by(PartnershipChange.created_at.desc(), PartnershipChange.id.desc())).all()
+    return list(db.session.scalars(select(PartnershipChange).where(PartnershipChange.agreement_id == agreement_id)
+                              .order_by(PartnershipChange.created_at.desc(), PartnershipChange.id.desc())))
 
 
 def changes_for_partner(partner_id: int) -> list[PartnershipChange]:
-    return db.session.scalars(select(PartnershipChange).where(PartnershipChange.partner_id == partner_id)
-                              .order_by(PartnershipChange.created_at.desc(), PartnershipChange.id.desc())).all()
+    return list(db.session.scalars(select(PartnershipChange).where(PartnershipChange.partner_id == partner_id)
+                              .order_by(PartnershipChange.created_at.desc(), PartnershipChange.id.desc())))

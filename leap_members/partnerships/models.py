@@ -5,7 +5,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import utcnow
-from ..extensions import db
+from ..extensions import Model
 from . import lifecycle
 
 
@@ -19,7 +19,7 @@ class PartnerKind:
                     OTHER: "an organisation"}
 
 
-class Partner(db.Model):
+class Partner(Model):
     """An organisation LEAP signs agreements with (LEAP itself is never a row here)."""
     __tablename__ = "partners"
 
@@ -55,7 +55,7 @@ class Partner(db.Model):
         return f"<Partner {self.id} {self.name}>"
 
 
-class PartnerContact(db.Model):
+class PartnerContact(Model):
     """A person at a partner organisation."""
     __tablename__ = "partner_contacts"
 
@@ -70,7 +70,7 @@ class PartnerContact(db.Model):
     partner: Mapped[Partner] = relationship(back_populates="contacts")
 
 
-class Agreement(db.Model):
+class Agreement(Model):
     """A partnership contract between Party A and Party B; a party with no partner row is LEAP.
 
     ``term_ends_on``, ``notice_ends_on`` and ``ends_on`` are derived from the signing and
@@ -152,7 +152,7 @@ def reference_for(agreement_id: int | None) -> str:
     return f"LEAP-PA-{agreement_id:04d}" if agreement_id else "LEAP-PA-(new)"
 
 
-class PartnershipChange(db.Model):
+class PartnershipChange(Model):
     """One recorded change to a partner or an agreement: who, when, what."""
     __tablename__ = "partnership_changes"
     __table_args__ = (Index("ix_partnership_changes_created_at", "created_at"),)

@@ -1,19 +1,27 @@
 """Staff pages for partner organisations and their contact people."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from ..core.access import staff_required
 from ..extensions import db
+from ..members.login import current_member
 from . import bp, history
 from .clock import local_today
 from .forms import ActionForm, ContactForm, PartnerForm
 from .models import Partner, PartnerContact
 from .queries import AgreementFilter, list_agreements, partners_with_counts
-from .services import CONTACT_FIELDS, PARTNER_FIELDS, PartnerNameTaken, add_contact, create_partner, remove_contact, update_partner
+from .services import (
+    CONTACT_FIELDS,
+    PARTNER_FIELDS,
+    PartnerNameTaken,
+    add_contact,
+    create_partner,
+    remove_contact,
+    update_partner,
+)
 
 
 def _actor():
-    return current_user._get_current_object()
+    return current_member()
 
 
 def _declared(form, names) -> dict:

@@ -3,8 +3,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterator
 
-from sqlalchemy import Select, and_, case, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
 from ..extensions import db
 from . import lifecycle
@@ -38,7 +38,7 @@ def status_condition(status: str, today: date):
     }[status]
 
 
-def involving(partner_id: int):
+def involving(partner_id: int | InstrumentedAttribute[int]) -> ColumnElement[bool]:
     return or_(Agreement.party_a_partner_id == partner_id, Agreement.party_b_partner_id == partner_id)
 
 
@@ -64,7 +64,7 @@ def filtered(filters: AgreementFilter, today: date) -> Select:
 
 
 def list_agreements(filters: AgreementFilter, today: date) -> list[Agreement]:
-    return db.session.scalars(filtered(filters, today)).all()
+    return list(db.session.scalars(filtered(filters, today)))
 
 
 def stream_agreements(filters: AgreementFilter, today: date) -> Iterator[Agreement]:
@@ -77,7 +77,7 @@ def ending_within(today: date, days: int, limit: int | None = None) -> list[Agre
     query = filtered(AgreementFilter(ending_within_days=days), today)
     if limit:
         query = query.limit(limit)
-    return db.session.scalars(query).all()
+    return list(db.session.scalars(query))
 
 
 def status_counts(today: date) -> dict[str, int]:
@@ -109,4 +109,4 @@ def partners_with_counts(search: str | None = None) -> list[tuple[Partner, int]]
 
 
 def all_partners() -> list[Partner]:
-    return db.session.scalars(select(Partner).order_by(Partner.name_key)).all()
+    return list(db.session.scalars(select(Partner).order_by(Partner.name_key)))

@@ -67,23 +67,24 @@ def terms_problems(terms: AgreementTerms, notice_received_on: date | None, today
         if not (getattr(terms, f"party_{side}_responsibilities") or "").strip():
             problems[f"party_{side}_responsibilities"] = f"List at least one responsibility of Party {side.upper()}."
     if terms.signed_on is not None:
-        problems.update(_signed_problems(terms, notice_received_on, today))
+        problems.update(_signed_problems(terms, terms.signed_on, notice_received_on, today))
     elif notice_received_on is not None:
         problems["signed_on"] = ("Notice is on record, so the agreement was signed: keep its signing date "
                                  "(withdraw the notice first if it was recorded in error).")
     return problems
 
 
-def _signed_problems(terms: AgreementTerms, notice_received_on: date | None, today: date) -> dict[str, str]:
+def _signed_problems(terms: AgreementTerms, signed_on: date, notice_received_on: date | None,
+                     today: date) -> dict[str, str]:
     problems = {}
-    if terms.signed_on > today:
-        problems["signed_on"] = (f"The signing date, {long_date(terms.signed_on)}, is in the future. Leave it "
+    if signed_on > today:
+        problems["signed_on"] = (f"The signing date, {long_date(signed_on)}, is in the future. Leave it "
                                  "empty while the agreement is a draft and enter it once both parties have signed.")
-    elif notice_received_on is not None and notice_received_on < terms.signed_on:
+    elif notice_received_on is not None and notice_received_on < signed_on:
         problems["signed_on"] = (f"Notice was received on {long_date(notice_received_on)}, before this signing "
                                  "date: an agreement cannot be ended before it is signed.")
     elif (notice_received_on is not None and 1 <= terms.term_years <= lifecycle.MAX_TERM_YEARS
-          and notice_received_on >= lifecycle.add_years(terms.signed_on, terms.term_years)):
+          and notice_received_on >= lifecycle.add_years(signed_on, terms.term_years)):
         problems["term_years"] = (f"Notice was received on {long_date(notice_received_on)}, after this term would "
                                   "have ended: keep a term that was still running when notice arrived.")
     if not terms.governing_state:

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..core.database import rows_changed
 from ..core.registry import dashboard_panel, merge_step
 from ..extensions import db
 from . import history, lifecycle
@@ -47,8 +48,8 @@ class AlreadySubmitted(ValueError):
 class AlreadyRenewed(ValueError):
     """The agreement already has a renewal."""
 
-    def __init__(self, renewal: Agreement):
-        super().__init__(f"already renewed by {renewal.reference}")
+    def __init__(self, renewal: Agreement | None):
+        super().__init__(f"already renewed by {renewal.reference}" if renewal else "already renewed")
         self.renewal = renewal
 
 
@@ -84,7 +85,7 @@ def update_partner(partner: Partner, fields: dict, actor) -> bool:
     changes = history.diff(history.PARTNER_LABELS, before, after)
     if not changes:
         return False
-    existing = find_partner_by_name(after["name"])
+    existing = find_partner_by_name(after["name"] or "")
     if existing is not None and existing.id != partner.id:
         raise PartnerNameTaken(existing)
     for name, value in after.items():
@@ -187,7 +188,7 @@ def record_notice(agreement: Agreement, received_on: date | None, given_by: str 
         raise AgreementInvalid({"notice_received_on": f"This agreement already ended on "
                                                       f"{long_date(agreement.ends_on)}."})
     problems = notice_problems(agreement.signed_on, agreement.term_ends_on, received_on, given_by, today)
-    if problems:
+    if problems or received_on is None or given_by is None:   # notice_problems names a missing date or party
         raise AgreementInvalid(problems)
     agreement.notice_received_on = received_on
     agreement.notice_given_by = given_by
@@ -203,7 +204,7 @@ def withdraw_notice(agreement: Agreement, actor, today: date) -> None:
     """Take back notice recorded in error or withdrawn by the parties before it took effect."""
     if agreement.notice_received_on is None:
         raise AgreementInvalid({"notice_received_on": "There is no notice on record."})
-    if agreement.ends_on <= today:
+    if agreement.ends_on is not None and agreement.ends_on <= today:
         raise AgreementInvalid({"notice_received_on": f"The agreement already ended on "
                                                       f"{long_date(agreement.ends_on)}; the notice stays on record."})
     details = f"Notice received {long_date(agreement.notice_received_on)} withdrawn"
@@ -266,8 +267,8 @@ def _schedule_lines(agreement: Agreement) -> list[str]:
 @merge_step
 def move_partnership_authorship(source_member_id: int, target_member_id: int) -> dict[str, int]:
     """When two staff records merge, the history keeps pointing at the surviving one."""
-    moved = db.session.execute(update(PartnershipChange).where(PartnershipChange.actor_id == source_member_id)
-                               .values(actor_id=target_member_id)).rowcount
+    moved = rows_changed(update(PartnershipChange).where(PartnershipChange.actor_id == source_member_id)
+                         .values(actor_id=target_member_id))
     db.session.execute(update(Agreement).where(Agreement.created_by_id == source_member_id)
                        .values(created_by_id=target_member_id))
     return {"partnership history entries": moved} if moved else {}

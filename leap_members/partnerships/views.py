@@ -1,21 +1,29 @@
 """Staff pages for agreements: the list and its export, the record, its document, its lifecycle."""
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from ..core.access import staff_required
 from ..core.csvsafe import csv_response
 from ..extensions import db
+from ..members.geography import US_STATES
+from ..members.login import current_member
 from . import bp, history, lifecycle
 from .clock import local_today
-from ..members.geography import US_STATES
 from .document import BLANK, LeapParty, build_document, item_letter
 from .export import EXPORT_HEADER, export_row
 from .forms import ActionForm, AgreementFilterForm, AgreementForm, NewAgreementForm, NoticeForm
 from .models import Agreement, Partner
 from .pdf import render_pdf
 from .queries import AgreementFilter, all_partners, list_agreements, stream_agreements
-from .services import (AgreementInvalid, AlreadyRenewed, AlreadySubmitted, create_agreement, record_notice, renew_agreement,
-                       update_agreement, withdraw_notice)
+from .services import (
+    AgreementInvalid,
+    AlreadyRenewed,
+    AlreadySubmitted,
+    create_agreement,
+    record_notice,
+    renew_agreement,
+    update_agreement,
+    withdraw_notice,
+)
 
 
 @bp.context_processor
@@ -24,7 +32,7 @@ def partnership_template_values() -> dict:
 
 
 def _actor():
-    return current_user._get_current_object()
+    return current_member()
 
 
 def _agreement_or_404(agreement_id: int) -> Agreement:
@@ -175,8 +183,10 @@ def renew(agreement_id: int):
         renewal = renew_agreement(agreement, _actor(), local_today())
     except AlreadyRenewed as exc:
         db.session.rollback()
-        flash(f"{agreement.reference} is already renewed by {exc.renewal.reference}.", "info")
-        return redirect(url_for("partnerships.show", agreement_id=exc.renewal.id))
+        renewal = exc.renewal or agreement   # the renewal made at the same moment, once it is readable
+        flash(f"{agreement.reference} is already renewed"
+              + (f" by {exc.renewal.reference}." if exc.renewal else "."), "info")
+        return redirect(url_for("partnerships.show", agreement_id=renewal.id))
     except AgreementInvalid as exc:
         db.session.rollback()
         flash(" ".join(exc.problems.values()), "error")

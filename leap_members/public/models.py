@@ -5,10 +5,10 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.timeutil import utcnow
-from ..extensions import db
+from ..extensions import Model
 
 
-class TimelineEntry(db.Model):
+class TimelineEntry(Model):
     __tablename__ = "timeline_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,9 +7,8 @@ from .models import TimelineEntry
 
 
 def published_timeline() -> list[TimelineEntry]:
-    return db.session.scalars(
-        select(TimelineEntry).where(TimelineEntry.published).order_by(TimelineEntry.year, TimelineEntry.id)
-    ).all()
+    return list(db.session.scalars(
+        select(TimelineEntry).where(TimelineEntry.published).order_by(TimelineEntry.year, TimelineEntry.id)))
 
 
 def seed_default_timeline() -> int:

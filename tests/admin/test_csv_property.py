@@ -28,7 +28,7 @@ def test_any_rows_written_read_back_cell_for_cell(rows):
     width = max(len(row) for row in rows)
     rows = [row + [""] * (width - len(row)) for row in rows]
     header = [f"c{i}" for i in range(width)]
-    text = "".join(csv_lines(header, rows))
+    text = b"".join(csv_lines(header, rows)).decode()
     assert text.startswith("\ufeff")
     parsed = list(csv.reader(io.StringIO(text[1:], newline="")))
     assert parsed[0] == header

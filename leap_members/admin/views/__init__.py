@@ -32,5 +32,4 @@ def read_query(args, ignore: tuple[str, ...] = ()) -> DirectoryQuery:
         abort(400, str(exc))
 
 
-from . import (audit, dashboard, directory, exports, imports, impact, members, team,  # noqa: E402,F401
-               verification)
+from . import audit, dashboard, directory, exports, impact, imports, members, team, verification  # noqa: E402,F401

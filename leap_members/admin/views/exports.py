@@ -7,8 +7,15 @@ from ...core.timeutil import utcnow
 from ...extensions import db
 from .. import bp
 from ..directory import count_matching
-from ..exports import (DEFAULT_COLUMNS, BadColumns, available_columns, choose_columns, export_filename,
-                       recorded_export, start_export)
+from ..exports import (
+    DEFAULT_COLUMNS,
+    BadColumns,
+    available_columns,
+    choose_columns,
+    export_filename,
+    recorded_export,
+    start_export,
+)
 from ..forms import ExportForm
 from . import read_query
 

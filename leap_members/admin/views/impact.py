@@ -5,9 +5,9 @@ from ...core.access import staff_required
 from ...extensions import db
 from ...public.models import TimelineEntry
 from .. import bp
-from . import found_or_404
 from ..forms import ImpactEntryForm, PublishForm
 from ..impact import ENTRY_FIELDS, all_entries, save_entry, set_published
+from . import found_or_404
 
 
 @bp.get("/impact")

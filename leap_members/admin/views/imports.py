@@ -4,10 +4,10 @@ from flask import flash, redirect, render_template, url_for
 from ...core.access import admin_required
 from ...extensions import db
 from .. import bp
-from . import found_or_404
 from ..forms import ApplyImportForm, ImportForm
 from ..imports import AlreadyApplied, ImportFileError, apply_import, check_rows, decode, save_upload
 from ..models import MemberImport
+from . import found_or_404
 
 
 @bp.route("/import", methods=["GET", "POST"])

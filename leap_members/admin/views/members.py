@@ -7,12 +7,12 @@ from ...extensions import db
 from ...members.models import Member
 from ...members.services import find_by_email
 from .. import bp
-from . import found_or_404, parse_id
 from ..directory import flags_for
 from ..filters import STATUS_LABELS, VERIFICATION_LABELS
 from ..forms import DecisionForm, MergeForm, NoteForm, RoleForm, StatusForm
 from ..merge import MergeRefused, check_mergeable, merge_into, merge_members
 from ..records import ChangeRefused, add_note, change_role, change_status, notes_of, timeline
+from . import found_or_404, parse_id
 
 
 def render_record(member: Member, status: int = 200, **forms):

@@ -5,9 +5,9 @@ from ...core.access import staff_required
 from ...extensions import db
 from ...members.models import Member
 from .. import bp
-from . import found_or_404
 from ..forms import DecisionForm
 from ..verification import AlreadyDecided, decide_claim, pending_claims, pending_count
+from . import found_or_404
 
 
 def render_queue(status: int = 200, failed: tuple[int, DecisionForm] | None = None):
