@@ -47,7 +47,8 @@ class FreshRequestClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         if has_app_context():
-            vars(g._get_current_object()).clear()
+            for name in list(g):
+                g.pop(name)
         return super().open(*args, **kwargs)
 
 

@@ -3,7 +3,6 @@ import smtplib
 from datetime import timedelta
 
 import pytest
-
 from sqlalchemy import select
 
 from leap_members.core.timeutil import utcnow

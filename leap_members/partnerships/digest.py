@@ -12,7 +12,6 @@ from ..extensions import db
 from ..mail.services import queue_email
 from ..members.forms import normalise_email
 from ..members.models import Member, MembershipStatus, Role
-from . import lifecycle
 from .clock import local_today
 from .history import LEAP_SHORT_NAME
 from .models import Agreement

@@ -1,17 +1,16 @@
 """foundation
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-28
 
 """
 from datetime import datetime, timezone
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from leap_members.public.content import DEFAULT_TIMELINE
-
 
 # revision identifiers, used by Alembic.
 revision = '0001'

@@ -15,7 +15,6 @@ import secrets
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0011'
 down_revision = '0010'
 branch_labels = None

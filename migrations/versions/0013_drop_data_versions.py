@@ -11,7 +11,6 @@ import secrets
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0013'
 down_revision = '0012'
 branch_labels = None

@@ -5,8 +5,8 @@ from datetime import datetime
 from jinja2 import ChoiceLoader, DictLoader
 
 from leap_members.admin.dashboard import new_members_per_month
-from leap_members.core.monthly import month_starts
 from leap_members.core import registry
+from leap_members.core.monthly import month_starts
 from leap_members.core.timeutil import utcnow
 
 

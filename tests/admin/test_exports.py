@@ -5,15 +5,13 @@ import tracemalloc
 import pytest
 from sqlalchemy import func, literal, select
 
-from leap_members.admin.exports import BASE_COLUMNS, export_rows, choose_columns
-from leap_members.admin.filters import DirectoryQuery
+from leap_members.admin.exports import BASE_COLUMNS, choose_columns, export_rows
 from leap_members.admin.fake_data import generate_members
-from leap_members.admin.filters import STATUS_LABELS, VERIFICATION_LABELS
+from leap_members.admin.filters import STATUS_LABELS, VERIFICATION_LABELS, DirectoryQuery
 from leap_members.admin.models import AuditEvent
 from leap_members.core.csvsafe import FORMULA_TRIGGERS, database_csv, neutralise
 from leap_members.members.categories import CATEGORIES, category_label
 from leap_members.members.models import Member
-
 from tests.conftest import DATABASE_URL
 
 from .conftest import read_csv

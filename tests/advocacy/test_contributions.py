@@ -4,8 +4,7 @@ from datetime import timedelta
 from flask import render_template
 from sqlalchemy import select
 
-from leap_members.advocacy.contributions import (action_signups_timeline, advocacy_dashboard_panel,
-                                                 merge_action_signups)
+from leap_members.advocacy.contributions import action_signups_timeline, advocacy_dashboard_panel, merge_action_signups
 from leap_members.advocacy.models import ActionKind, ActionSignup
 from leap_members.core import registry
 from leap_members.core.timeutil import utcnow
@@ -80,7 +79,7 @@ def test_merging_two_seats_into_one_gives_the_freed_seat_to_the_waiting_list(app
 
 
 def test_the_took_action_flag_selects_members_who_take_part(app, db, member_factory, make_action):
-    active, withdrew, idle = member_factory(), member_factory(), member_factory()
+    active, withdrew, _no_part = member_factory(), member_factory(), member_factory()   # one who takes no part
     speaking = make_action(ActionKind.SPEAKING)
     _add(db, speaking, active, "offered")
     _add(db, speaking, withdrew, "withdrawn")

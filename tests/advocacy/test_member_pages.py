@@ -1,7 +1,6 @@
 """The list of open actions and "my actions"."""
 from datetime import datetime, timedelta
 
-
 from leap_members.advocacy.models import ActionKind, ActionSignup, ActionStatus
 from leap_members.core.timeutil import utcnow
 from tests.support.clients import client_as

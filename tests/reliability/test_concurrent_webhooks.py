@@ -18,8 +18,16 @@ from tests.conftest import DATABASE_URL
 from tests.donations.events import charge, event, next_id
 from tests.support.database import fresh_database, query_rows, query_value
 from tests.support.servers import gunicorn_app
-from tests.support.stripe_webhooks import (GIFT_STATE_SQL, Delivery, deliver, finish, pending_gifts, run_event_workers,
-                                          start_event_worker, stripe_env)
+from tests.support.stripe_webhooks import (
+    GIFT_STATE_SQL,
+    Delivery,
+    deliver,
+    finish,
+    pending_gifts,
+    run_event_workers,
+    start_event_worker,
+    stripe_env,
+)
 
 COPIES = 6
 

@@ -14,8 +14,14 @@ from tests.reliability.test_concurrent_signups import signup_form
 from tests.support.browser import Browser
 from tests.support.database import fresh_database, query_rows, query_value
 from tests.support.servers import gunicorn_app
-from tests.support.stripe_webhooks import (GIFT_STATE_SQL, deliver, pending_gifts, run_event_workers, start_event_worker,
-                                          stripe_env)
+from tests.support.stripe_webhooks import (
+    GIFT_STATE_SQL,
+    deliver,
+    pending_gifts,
+    run_event_workers,
+    start_event_worker,
+    stripe_env,
+)
 
 
 @pytest.fixture(scope="module")
