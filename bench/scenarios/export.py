@@ -18,12 +18,13 @@ from leap_members.admin.exports import DEFAULT_COLUMNS
 from leap_members.extensions import db
 from leap_members.members.models import Member, MembershipStatus
 
+from harness.browser import USER_AGENT
+from harness.servers import GunicornServer
+
 from ..context import BenchContext, app_env
 from ..data import PASSWORD, STAFF_EMAIL, ensure_data_set, is_sqlite, sized_url
-from tests.support.browser import USER_AGENT
 from ..inproc import app_for, csrf_token, logged_in_client, session_cookie
 from ..report import Row
-from tests.support.servers import GunicornServer
 from . import scenario
 
 WALL_RATIO = 3.0

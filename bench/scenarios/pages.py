@@ -4,9 +4,10 @@ import time
 
 from leap_members.extensions import db
 
+from harness.browser import Browser
+
 from ..context import BenchContext
 from ..data import MEMBER_EMAIL, PASSWORD, STAFF_EMAIL
-from tests.support.browser import Browser
 from ..inproc import app_for, counting_queries, logged_in_client
 from ..load import run_wrk
 from ..report import Row

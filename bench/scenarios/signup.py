@@ -5,8 +5,9 @@ import time
 
 from argon2 import PasswordHasher, Type
 
+from harness.browser import Browser
+
 from ..context import BenchContext, app_env
-from tests.support.browser import Browser
 from ..load import run_wrk
 from ..report import Row
 from . import scenario
