@@ -12,7 +12,7 @@ from ..load import run_wrk
 from ..report import Row
 from . import scenario
 
-SIGNUP_CPU_RATIO = 1.3
+SIGNUP_CPU_RATIO = 1.4
 
 
 def _hash_cpu(samples: int) -> float:
