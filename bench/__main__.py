@@ -12,11 +12,12 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+from harness.servers import ROOT, GunicornServer
+
 from .context import BenchContext, app_env
 from .data import ForeignDatabase, ensure_data_set
 from .report import Row, print_table, write_json
 from .scenarios import SCENARIOS
-from tests.support.servers import ROOT, GunicornServer
 
 OUT = ROOT / "bench" / "out"
 

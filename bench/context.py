@@ -4,8 +4,9 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.servers import BIN, ROOT, GunicornServer
+
 from .load import LoadResult, run_wrk
-from tests.support.servers import BIN, ROOT, GunicornServer
 
 # Test keys only: the app signs nothing with them, and STRIPE_API_BASE points at a closed
 # local port, so no request can leave the machine.

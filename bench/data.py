@@ -33,13 +33,16 @@ from leap_members.members.models import Consent, Member, MembershipStatus, Role,
 from . import rows as make
 from .context import app_env, flask_command
 
-DATA_VERSION = "3"
+DATA_VERSION = "4"
 BUILDING = "building"   # the marker while a data set is being generated
 SEED = 20261128
 BATCH = 5000
 STAFF_EMAIL = "bench.staff@leap.example"
 MEMBER_EMAIL = "bench.member@leap.example"
 PASSWORD = "bench passphrase for logins"
+# Members who also log in with PASSWORD, so the action list is loaded as many members: half of them
+# with sign-ups on several actions, a quarter on one, a quarter on none (as the data set allows).
+SESSION_MEMBERS = 240
 # What scenarios add; removed before each run so every run starts from the same data set.
 SIGNUP_EMAIL_PATTERN = "bench-%@example.org"
 WEBHOOK_INVOICE_PREFIX = "in_benchrun_"
@@ -210,9 +213,8 @@ def _say(message: str, started: float) -> None:
     print(f"  {message} ({time.perf_counter() - started:.1f} s)", file=sys.stderr, flush=True)
 
 
-def _accounts(rng: random.Random, now) -> tuple[int, int]:
+def _accounts(rng: random.Random, now, password_hash: str) -> tuple[int, int]:
     """The staff account and the member account the logged-in scenarios use (known password)."""
-    password_hash = hash_password(PASSWORD)
     ids = []
     for email, role, first, last in ((STAFF_EMAIL, Role.STAFF, "Bench", "Staff"),
                                      (MEMBER_EMAIL, Role.MEMBER, "Bench", "Member")):
@@ -232,7 +234,8 @@ def generate(members: int) -> None:
     started = time.perf_counter()
     rng = random.Random(SEED)  # nosec B311: benchmark data
     now = utcnow()
-    staff_id, member_id = _accounts(rng, now)
+    password_hash = hash_password(PASSWORD)
+    staff_id, member_id = _accounts(rng, now, password_hash)
     generate_members(members - 2, seed=SEED, batch_size=BATCH)
     _say(f"{members} members", started)
     facts = make.member_facts(db.session.execute(select(
@@ -245,7 +248,11 @@ def generate(members: int) -> None:
     signups = make.signup_rows(actions, facts, now, rng)
     _insert(ActionSignup.__table__, signups)
     tally.recount()
-    _say(f"{len(actions)} actions, {len(signups)} sign-ups", started)
+    chosen = session_members(facts, signups, random.Random(SEED + 1))  # nosec B311: benchmark data
+    for start in range(0, len(chosen), BATCH):
+        db.session.execute(Member.__table__.update().where(Member.id.in_(chosen[start:start + BATCH]))
+                           .values(password_hash=password_hash))
+    _say(f"{len(actions)} actions, {len(signups)} sign-ups, {len(chosen)} members who log in", started)
 
     _insert(Fund.__table__, make.fund_rows(now))
     gifts = make.gift_rows(facts, now, rng)
@@ -261,6 +268,35 @@ def generate(members: int) -> None:
                                     f"(SELECT max(id) FROM {table}))"))
     db.session.commit()
     _say("committed", started)
+
+
+def session_members(facts: list[make.MemberFacts], signups: list[dict], rng: random.Random) -> list[int]:
+    """Active, confirmed members for the action list's sessions, most of them with sign-ups."""
+    taken: dict[int, int] = {}
+    for row in signups:
+        taken[row["member_id"]] = taken.get(row["member_id"], 0) + 1
+    eligible = [f.id for f in facts if f.active and f.confirmed and f.email not in (STAFF_EMAIL, MEMBER_EMAIL)]
+    groups = ([i for i in eligible if taken.get(i, 0) >= 2], [i for i in eligible if taken.get(i, 0) == 1],
+              [i for i in eligible if i not in taken])
+    chosen: list[int] = []
+    for group, share in zip(groups, (SESSION_MEMBERS // 2, SESSION_MEMBERS // 4, SESSION_MEMBERS // 4)):
+        chosen += rng.sample(group, min(share, len(group)))
+    picked = set(chosen)
+    rest = [i for i in eligible if i not in picked]
+    chosen += rng.sample(rest, min(SESSION_MEMBERS - len(chosen), len(rest)))
+    return sorted(chosen)
+
+
+def logging_in_members() -> list[tuple[str, int]]:
+    """(e-mail, sign-ups) of the members who log in with PASSWORD, the bench's own accounts left out."""
+    password_hash = db.session.scalar(select(Member.password_hash).where(Member.email == STAFF_EMAIL))
+    signups = (select(func.count()).select_from(ActionSignup).where(ActionSignup.member_id == Member.id)
+               .scalar_subquery())
+    found = db.session.execute(select(Member.email, signups).where(
+        Member.password_hash == password_hash, Member.role == Role.MEMBER,
+        Member.email.not_in((STAFF_EMAIL, MEMBER_EMAIL))).order_by(Member.id)).all()
+    db.session.rollback()
+    return [(email, count) for email, count in found]
 
 
 def settle(built: bool) -> None:

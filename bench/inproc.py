@@ -6,8 +6,9 @@ from sqlalchemy import event
 
 from leap_members.extensions import db
 
+from harness.browser import USER_AGENT
+
 from .data import bench_app
-from tests.support.browser import USER_AGENT
 
 
 def logged_in_client(app, email: str, password: str):

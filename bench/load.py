@@ -43,3 +43,19 @@ def run_wrk(url: str, duration: int, connections: int = 8, threads: int = 2, hea
                       p50_ms=summary["p50"] / 1000, p95_ms=summary["p95"] / 1000, p99_ms=summary["p99"] / 1000,
                       failed=summary["failed"], errors=summary["errors"],
                       extra={key: value for key, value in summary.items() if key not in _CORE_KEYS})
+
+
+def run_wrk_requests(base_url: str, requests: list[tuple[str, dict]], duration: int, connections: int = 8,
+                     threads: int = 2) -> LoadResult:
+    """Load many distinct GET requests, each a (path, headers) pair, in turn (requests.lua)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt") as lines:
+        for path, headers in requests:
+            if "\t" in path or any("\t" in f"{name}{value}" or "\n" in f"{name}{value}"
+                                   for name, value in headers.items()):
+                raise ValueError(f"a tab or new line in the request for {path!r}")
+            lines.write("\t".join([path, *(f"{name}: {value}" for name, value in headers.items())]) + "\n")
+        lines.flush()
+        result = run_wrk(base_url + "/", duration, connections=connections, threads=threads,
+                         script="requests.lua", script_env={"requests": lines.name, "threads": threads})
+    result.extra["distinct requests"] = len(set((path, tuple(sorted(h.items()))) for path, h in requests))
+    return result

@@ -18,12 +18,13 @@ from leap_members.admin.exports import DEFAULT_COLUMNS
 from leap_members.extensions import db
 from leap_members.members.models import Member, MembershipStatus
 
+from harness.browser import USER_AGENT
+from harness.servers import GunicornServer
+
 from ..context import BenchContext, app_env
 from ..data import PASSWORD, STAFF_EMAIL, ensure_data_set, is_sqlite, sized_url
-from tests.support.browser import USER_AGENT
 from ..inproc import app_for, csrf_token, logged_in_client, session_cookie
 from ..report import Row
-from tests.support.servers import GunicornServer
 from . import scenario
 
 WALL_RATIO = 3.0
@@ -147,8 +148,12 @@ def member_export(ctx: BenchContext) -> list[Row]:
         million_url = sized_url(ctx.database_url, 1_000_000, ctx.members)
         print(ensure_data_set(million_url, 1_000_000).describe())
         huge = http_export(million_url, 1_000_000, ctx.out_dir, workers)
+        growth_1m = huge.worker_peak_mb - small.worker_peak_mb
         million = Row("member export, 1000000 members", huge.rows / huge.seconds, None, None, None, None,
-                      "completes", huge.status == 200 and huge.rows == huge.expected_rows)
+                      f"completes, peak grows < {GROWTH_MB:g} MB from {small_members}")
+        million.passed = (million.check("growth MB", growth_1m, GROWTH_MB, at_most=True)
+                          and huge.status == 200 and huge.rows == huge.expected_rows)
         million.notes.update(_run_notes(huge))
+        million.notes["growth"] = f"{growth_1m:+.1f} MB from {small_members} members"
         rows.append(million)
     return rows

@@ -19,7 +19,7 @@ from ..load import run_wrk
 from ..report import Row
 from . import scenario
 
-WEBHOOK_RATIO = 0.15
+WEBHOOK_RATIO = 0.12
 THREADS = 2
 REDELIVERED = 50   # events sent a second time after the load, as Stripe does: each must be a duplicate
 API_VERSION = "2026-10-28.endive"

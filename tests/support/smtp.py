@@ -1,10 +1,13 @@
 """A real SMTP server on loopback that keeps what it receives."""
 import email
 import email.policy
-import socket
 import threading
 
 from aiosmtpd.controller import Controller
+
+from harness.servers import free_port
+
+__all__ = ["Inbox", "free_port", "start_smtp_server"]
 
 
 class Inbox:
@@ -29,12 +32,6 @@ class Inbox:
         found = self.to(address)
         assert found, f"no mail to {address}; got {[m['To'] for m in self.messages]}"
         return found[-1]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_smtp_server() -> tuple[Controller, Inbox]:

@@ -1,4 +1,4 @@
-"""gunicorn settings file for the test and bench servers: each worker says when it has loaded the app.
+"""gunicorn settings file for harness.servers: each worker says when it has loaded the app.
 
 The master accepts connections before every worker has imported the app, so without this a
 server could look ready while one worker is still starting: its import would count as the first
