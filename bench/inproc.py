@@ -4,9 +4,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
-from leap_members.extensions import db
-
 from harness.browser import USER_AGENT
+from leap_members.extensions import db
 
 from .data import bench_app
 

@@ -10,7 +10,6 @@ import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
 
-
 # Flask-Login ties a session to the client's address and User-Agent: a load generator that
 # replays this browser's cookie sends the same User-Agent (see headers()).
 USER_AGENT = "leap-test-browser/1"

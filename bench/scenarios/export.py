@@ -14,12 +14,11 @@ from urllib.parse import urlencode
 
 from sqlalchemy import func, select
 
+from harness.browser import USER_AGENT
+from harness.servers import GunicornServer
 from leap_members.admin.exports import DEFAULT_COLUMNS
 from leap_members.extensions import db
 from leap_members.members.models import Member, MembershipStatus
-
-from harness.browser import USER_AGENT
-from harness.servers import GunicornServer
 
 from ..context import BenchContext, app_env
 from ..data import PASSWORD, STAFF_EMAIL, ensure_data_set, is_sqlite, sized_url

@@ -9,12 +9,11 @@ from urllib.parse import urlencode
 
 from sqlalchemy import func, select
 
+from harness.browser import Browser
 from leap_members.extensions import db
 from leap_members.members.categories import CATEGORIES
 from leap_members.members.geography import US_STATES
 from leap_members.members.models import Member
-
-from harness.browser import USER_AGENT, Browser
 
 from ..context import BenchContext
 from ..data import PASSWORD, SEED, STAFF_EMAIL, logging_in_members
