@@ -4,23 +4,18 @@ member's sign-ups on them (with their places on waiting lists)."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import select
 
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .eligibility import restriction_text
 from .models import Action, ActionKind, ActionSignup, ActionStatus, SignupStatus
+from .services import waiting_ahead_of
 from .times import format_local, format_range, utc_to_local
 
 SORTS = {"newest": "Newest first", "closing": "Closing soon first"}
 TAKEN_CHOICES = {"": "All actions", "no": "Not taken yet", "yes": "Taken"}
 CLOSING_SOON = timedelta(days=7)
-
-# What a member has done on an action while they still take part in it. Cancelled and withdrawn
-# mean they left it: the action is theirs to take again.
-TAKEN = (SignupStatus.SIGNED, SignupStatus.SENT, SignupStatus.REGISTERED, SignupStatus.WAITLISTED,
-         SignupStatus.OFFERED, SignupStatus.ACCEPTED, SignupStatus.DECLINED, SignupStatus.REMOVED)
 
 
 @dataclass
@@ -75,15 +70,10 @@ def signups_on(member_id: int, action_ids: list[int]) -> dict[int, tuple[ActionS
     on the waiting list (1: the next to get a seat; None when not waiting). One query."""
     if not action_ids:
         return {}
-    other = aliased(ActionSignup)
-    ahead = (select(func.count()).where(
-        other.action_id == ActionSignup.action_id, other.status == SignupStatus.WAITLISTED,
-        or_(other.queued_at < ActionSignup.queued_at,
-            and_(other.queued_at == ActionSignup.queued_at, other.id < ActionSignup.id)))
-        .correlate(ActionSignup).scalar_subquery())
+    ahead = waiting_ahead_of(ActionSignup).correlate(ActionSignup).scalar_subquery()
     rows = db.session.execute(select(ActionSignup, ahead).where(
         ActionSignup.member_id == member_id, ActionSignup.action_id.in_(action_ids),
-        ActionSignup.status.in_(TAKEN)))
+        ActionSignup.status.not_in(SignupStatus.OPEN_AGAIN)))
     return {signup.action_id: (signup, ahead + 1 if signup.status == SignupStatus.WAITLISTED else None)
             for signup, ahead in rows}
 

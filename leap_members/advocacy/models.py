@@ -38,6 +38,8 @@ class SignupStatus:
     ACCEPTED = "accepted"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"      # speaking, the member withdrew
+    # The member left the action: they may take it again. Every other status means they took it.
+    OPEN_AGAIN = frozenset({CANCELLED, WITHDRAWN})
     # Statuses that mean the member is (still) taking part.
     ACTIVE = frozenset({SIGNED, SENT, REGISTERED, WAITLISTED, OFFERED, ACCEPTED})
     # Statuses the public counts show: signatures, letters, seats taken, offers.

@@ -1,6 +1,7 @@
 """Members taking part: sign up, withdraw, and the counts shown on action pages."""
-from sqlalchemy import func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -86,11 +87,16 @@ def waitlist_position(signup: ActionSignup) -> int | None:
     """1 for the next person to get a seat; None when not waiting."""
     if signup.status != SignupStatus.WAITLISTED:
         return None
-    ahead = db.session.scalar(select(func.count()).select_from(ActionSignup).where(
-        ActionSignup.action_id == signup.action_id, ActionSignup.status == SignupStatus.WAITLISTED,
-        (ActionSignup.queued_at < signup.queued_at)
-        | ((ActionSignup.queued_at == signup.queued_at) & (ActionSignup.id < signup.id)))) or 0
-    return ahead + 1
+    return (db.session.scalar(waiting_ahead_of(signup)) or 0) + 1
+
+
+def waiting_ahead_of(signup) -> Select:
+    """How many on the same action's waiting list were queued before ``signup``: a sign-up row, or
+    ActionSignup itself to count for each row of a query (correlate it there)."""
+    other = aliased(ActionSignup)
+    return select(func.count()).select_from(other).where(
+        other.action_id == signup.action_id, other.status == SignupStatus.WAITLISTED,
+        or_(other.queued_at < signup.queued_at, and_(other.queued_at == signup.queued_at, other.id < signup.id)))
 
 
 def sign_up(action: Action, member: Member, fields: dict) -> ActionSignup:
@@ -129,7 +135,7 @@ def sign_up(action: Action, member: Member, fields: dict) -> ActionSignup:
 
 
 def _check_can_join_again(action: Action, signup: ActionSignup | None) -> None:
-    if signup is None or signup.status in (SignupStatus.CANCELLED, SignupStatus.WITHDRAWN):
+    if signup is None or signup.status in SignupStatus.OPEN_AGAIN:
         return
     if signup.status == SignupStatus.REMOVED:
         raise AlreadySignedUp("LEAP staff took you off this event's list. Please contact them if you want to come.")
