@@ -1,7 +1,8 @@
 -- What every bench script shares: numbered threads, the run's arguments, and the one JSON
 -- line that bench/load.py reads. A script loads it with
 --   dofile(os.getenv("WRK_LUA_DIR") .. "/common.lua")
--- and sets `ok_status(status)` to say which answers count as successes.
+-- and defines `ok_status(status)`: which answers count as successes. The others are counted in
+-- `bad` (response() below); a script may replace response() and done() to count more.
 threads = {}
 local counter = 0
 
@@ -35,4 +36,14 @@ function report(summary, latency, extra)
     total("bad"), e.connect + e.read + e.write + e.timeout)
   for _, pair in ipairs(extra or {}) do line = line .. string.format(', "%s": %d', pair[1], pair[2]) end
   io.write("BENCH " .. line .. "}\n")
+end
+
+bad = 0
+
+function response(status, headers, body)
+  if not ok_status(status) then bad = bad + 1 end
+end
+
+function done(summary, latency, requests)
+  report(summary, latency)
 end

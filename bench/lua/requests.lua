@@ -6,7 +6,6 @@
 dofile(os.getenv("WRK_LUA_DIR") .. "/common.lua")
 
 function init(args)
-  bad = 0
   local text = read_args()
   local path = string.match(text, '"requests": "([^"]+)"')
   requests = {}
@@ -29,10 +28,6 @@ function request()
   return requests[n]
 end
 
-function response(status, headers, body)
-  if status ~= 200 then bad = bad + 1 end
-end
-
-function done(summary, latency, requests)
-  report(summary, latency)
+function ok_status(status)
+  return status == 200
 end

@@ -4,7 +4,6 @@
 dofile(os.getenv("WRK_LUA_DIR") .. "/common.lua")
 
 function init(args)
-  bad = 0
   not_stored = 0
   sent = 0
   exhausted = 0
@@ -35,8 +34,12 @@ function request()
   return wrk.format("POST", nil, {["Content-Type"] = "application/json", ["Stripe-Signature"] = event[1]}, event[2])
 end
 
+function ok_status(status)
+  return status == 200
+end
+
 function response(status, headers, body)
-  if status ~= 200 then bad = bad + 1 end
+  if not ok_status(status) then bad = bad + 1 end
   if not string.find(body, '"outcome":"queued"', 1, true) then not_stored = not_stored + 1 end
 end
 
