@@ -77,7 +77,7 @@ class DonateForm(NameMixin, HoneypotForm):
     def validate_amount_choice(self, field):
         # WTForms runs this even after refusing a value that is not among the choices ("abc"):
         # convert only a preset it accepted; the refusal is already shown next to the field.
-        if field.data in field.choices and field.data != OTHER and not field.errors:
+        if field.data != OTHER and not field.errors:
             self.amount_cents = int(field.data)
 
     def validate(self, extra_validators=None) -> bool:

@@ -41,13 +41,11 @@ def seconds_paused(email: str) -> int:
         return 0
     limit, key = _limit(), account_key(email)
     try:
-        if limiter.limiter.test(limit, NAMESPACE, key):
-            return 0
-        reset_at, _remaining = limiter.limiter.get_window_stats(limit, NAMESPACE, key)
+        reset_at, remaining = limiter.limiter.get_window_stats(limit, NAMESPACE, key)
     except Exception:   # storage unreachable: limits degrade, never deny (the per-address limit still holds)
         warn_storage_unreachable("the per-account login limit is not applied")
         return 0
-    return max(1, math.ceil(reset_at - time.time()))
+    return 0 if remaining > 0 else max(1, math.ceil(reset_at - time.time()))
 
 
 def count_failure(email: str) -> bool:
