@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import cast
 
 from flask import current_app
 from sqlalchemy import func, or_, select
@@ -26,9 +27,9 @@ from ..core.timeutil import backoff, utcnow
 from ..extensions import db
 from . import stripe_client
 from .envelope import check_envelope
-from .handlers import HANDLERS, Ignored, NotReady
+from .handlers import HANDLERS, Extra, Ignored, NotReady
 from .models import EventOutcome, StripeEvent
-from .stripe_shapes import invoice_payment_ids, metadata_donation_id, object_id
+from .stripe_objects import parse_charge, parse_dispute, parse_invoice
 
 DUPLICATE = "duplicate"
 FAILED = "failed"
@@ -47,23 +48,22 @@ class Result:
     released: list[tuple[str, str, str]] = field(default_factory=list)   # (event id, type, note)
 
 
-def prepare(event: dict) -> dict:
+def prepare(event: dict) -> Extra:
     """Facts an event needs from Stripe itself, fetched before any database work starts."""
     obj = event["data"]["object"]
     if event.get("type") == "invoice.payment_failed":
-        intent, _charge = invoice_payment_ids(obj)
-        return {"decline_reason": stripe_client.decline_reason(intent)}
+        return {"decline_reason": stripe_client.decline_reason(parse_invoice(obj).payment_intent_id)}
     if event.get("type") in ("charge.refunded", "charge.dispute.created"):
-        charge = obj.get("charge") if event["type"] == "charge.dispute.created" else obj
-        if isinstance(charge, dict) and (metadata_donation_id(charge) or charge.get("invoice")):
+        payment = (parse_dispute(obj) if event["type"] == "charge.dispute.created" else parse_charge(obj)).payment
+        if payment.donation_id or payment.invoice_id:
             return {}
         # A monthly charge's refund names only its payment intent; ask Stripe which invoice it paid.
-        return {"invoice": stripe_client.invoice_for_payment(object_id(obj.get("payment_intent")))}
+        return {"invoice": stripe_client.invoice_for_payment(payment.payment_intent_id)}
     return {}
 
 
-def _apply(event: dict, extra: dict) -> tuple[str, str]:
-    handler = HANDLERS.get(event.get("type"))
+def _apply(event: dict, extra: Extra) -> tuple[str, str]:
+    handler = HANDLERS.get(event["type"])   # the envelope is checked before anything is applied
     if handler is None:
         return EventOutcome.IGNORED, "an event type we do not act on"
     try:
@@ -87,7 +87,7 @@ def receive(event: dict, body: str) -> bool:
     return stored is not None
 
 
-def process_event(event: dict, source: str = "webhook", extra: dict | None = None) -> Result:
+def process_event(event: dict, source: str = "webhook", extra: Extra | None = None) -> Result:
     """Apply one event (envelope checked) unless already applied. The caller commits.
 
     Raises whatever the database raises, so the caller can roll back and try again later.
@@ -96,7 +96,7 @@ def process_event(event: dict, source: str = "webhook", extra: dict | None = Non
     return apply_received(event, extra) if row is None else _apply_to(row, event, extra or {})
 
 
-def apply_received(event: dict, extra: dict | None = None) -> Result:
+def apply_received(event: dict, extra: Extra | None = None) -> Result:
     """Apply an event whose id is stored already (queued, or deferred), unless it has been applied.
 
     The row is locked first: a second worker applying the same event waits, then finds it done.
@@ -107,7 +107,7 @@ def apply_received(event: dict, extra: dict | None = None) -> Result:
     return _apply_to(row, event, extra or {})
 
 
-def _apply_to(row: StripeEvent, event: dict, extra: dict) -> Result:
+def _apply_to(row: StripeEvent, event: dict, extra: Extra) -> Result:
     try:
         outcome, note = _apply(event, extra)
     except NotReady as exc:
@@ -156,8 +156,9 @@ def retry_deferred(everything: bool = False) -> list[tuple[StripeEvent, str]]:
             stored = json.loads(row.payload or "{}")
             if not stored:
                 continue
+            extra = cast(Extra, stored.get("extra") or {})   # what prepare fetched, stored with the event
             try:
-                outcome, note = _apply(stored["event"], stored.get("extra") or {})
+                outcome, note = _apply(stored["event"], extra)
             except NotReady:
                 continue
             _settle(row, outcome, note)
