@@ -101,7 +101,8 @@ def apply_received(event: dict, extra: Extra | None = None) -> Result:
 
     The row is locked first: a second worker applying the same event waits, then finds it done.
     """
-    row = db.session.scalar(select(StripeEvent).where(StripeEvent.stripe_event_id == event["id"]).with_for_update())
+    row = db.session.scalars(select(StripeEvent).where(StripeEvent.stripe_event_id == event["id"])
+                             .with_for_update()).one()
     if row.outcome not in WAITING:
         return Result(DUPLICATE, f"already {row.outcome}")
     return _apply_to(row, event, extra or {})
@@ -213,7 +214,7 @@ def _apply_one(leased: Row) -> Result | None:
 
 def _refuse(row_id: int, reason: str) -> Result:
     """Settle an event that can never be applied as ignored, instead of retrying it for ever."""
-    row = db.session.get(StripeEvent, row_id)
+    row = db.session.get_one(StripeEvent, row_id)
     current_app.logger.warning("Ignored stored Stripe event %r: %s", row.stripe_event_id, reason)
     row.outcome, row.note, row.payload, row.retry_at = EventOutcome.IGNORED, f"refused: {reason}", None, None
     row.applied_at = utcnow()   # when it was settled, as for every other ignored event
@@ -222,7 +223,7 @@ def _refuse(row_id: int, reason: str) -> Result:
 
 
 def _postpone(row_id: int, error: Exception) -> None:
-    row = db.session.get(StripeEvent, row_id)
+    row = db.session.get_one(StripeEvent, row_id)
     row.attempts += 1
     row.retry_at = utcnow() + backoff(row.attempts)
     row.note = f"try {row.attempts} failed: {type(error).__name__}: {error}"[:500]
