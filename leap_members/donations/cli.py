@@ -13,8 +13,16 @@ from ..mail.services import queue_email
 from . import stripe_client
 from .customers import push_pending_emails
 from .envelope import check_envelope, printable_id
-from .event_queue import FAILED, RELEASED, apply_queued, waiting
-from .events import DUPLICATE, prepare, process_event, retry_deferred
+from .events import (
+    DUPLICATE,
+    FAILED,
+    RELEASED,
+    apply_queued,
+    prepare,
+    process_event,
+    retry_deferred,
+    waiting,
+)
 from .history import statements_for_year
 from .receipts import org_facts
 

@@ -88,8 +88,9 @@ def recurring_from_origin(origin: Donation, subscription_id: str, customer_id: s
     return gift
 
 
-def find_recurring(subscription_id: str, metadata: dict | None, customer_id: str | None) -> RecurringGift | None:
-    """The monthly gift of a subscription: known already, or made now from the gift in its metadata.
+def find_recurring(subscription_id: str, origin_id: int | None, customer_id: str | None) -> RecurringGift | None:
+    """The monthly gift of a subscription: known already, or made now from the gift ``origin_id``
+    (the donation_id in its metadata).
 
     A known gift's row is locked until commit, so an older status update waiting behind a newer
     one sees the newer one's result and leaves it alone.
@@ -98,9 +99,7 @@ def find_recurring(subscription_id: str, metadata: dict | None, customer_id: str
                              .with_for_update().execution_options(populate_existing=True))
     if gift is not None:
         return gift
-    try:
-        origin_id = int((metadata or {}).get("donation_id"))
-    except (TypeError, ValueError):
+    if origin_id is None:
         return None
     origin = db.session.get(Donation, origin_id)
     if origin is None or origin.kind != Kind.MONTHLY:

@@ -6,7 +6,7 @@ import time
 import stripe
 from sqlalchemy import select
 
-from leap_members.donations.event_queue import apply_queued
+from leap_members.donations.events import apply_queued
 from leap_members.donations.models import StripeEvent
 from leap_members.extensions import db
 

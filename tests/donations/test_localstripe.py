@@ -7,7 +7,7 @@ import pytest
 import stripe
 from sqlalchemy import func, select
 
-from leap_members.donations.event_queue import apply_queued
+from leap_members.donations.events import apply_queued
 from leap_members.donations.models import Donation, RecurringGift, StripeEvent
 from leap_members.extensions import db
 from leap_members.mail.models import OutboxMessage

@@ -6,7 +6,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from leap_members.donations.event_queue import apply_queued
+from leap_members.donations.events import apply_queued
 from leap_members.donations.models import EventOutcome, StripeEvent
 from leap_members.extensions import db
 

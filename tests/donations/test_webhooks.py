@@ -11,9 +11,9 @@ import stripe
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from leap_members.donations import events as donation_events
-from leap_members.donations.event_queue import apply_queued
 from leap_members.core.timeutil import utcnow
+from leap_members.donations import events as donation_events
+from leap_members.donations.events import apply_queued
 from leap_members.donations.models import EventOutcome, StripeEvent
 from leap_members.extensions import db
 from leap_members.mail.models import OutboxMessage

@@ -8,7 +8,7 @@ import pytest
 import stripe
 from sqlalchemy import select
 
-from leap_members.donations.event_queue import apply_queued
+from leap_members.donations.events import apply_queued
 from leap_members.donations.models import Donation
 from leap_members.extensions import db as _db
 from leap_members.mail.sender import send_pending
