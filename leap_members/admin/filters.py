@@ -134,7 +134,7 @@ def _value_label(name: str, value: str) -> str:
 def parse_query(args, ignore: tuple[str, ...] = ()) -> DirectoryQuery:
     """Read directory parameters from a MultiDict; raise BadFilter on anything not understood."""
     values: dict = {}
-    flags = []
+    flags: list[tuple[str, bool]] = []
     for name in args.keys():
         if name in ignore:
             continue
@@ -154,7 +154,7 @@ def parse_query(args, ignore: tuple[str, ...] = ()) -> DirectoryQuery:
             if flag_name not in registry.member_flags:
                 raise BadFilter(f"Unknown filter “{shown}”.")
             if value:
-                flags.append((flag_name, _yes_no(name, value)))
+                flags.append((flag_name, bool(_yes_no(name, value))))   # a value given: yes or no
         elif name in SINGLE_FILTERS or name in PAGING:
             values[name] = value
         else:

@@ -21,7 +21,7 @@ def gifts_timeline(member) -> list[TimelineEvent]:
         if gift.refunded_cents:
             text += f", {dollars(gift.refunded_cents)} refunded"
         url = url_for("donations.staff_detail", donation_id=gift.id) if has_request_context() else None
-        events.append(TimelineEvent(when=gift.paid_at, kind="gift", text=text, url=url))
+        events.append(TimelineEvent(when=gift.paid_at or gift.created_at, kind="gift", text=text, url=url))
     for monthly in db.session.scalars(select(RecurringGift).where(RecurringGift.member_id == member.id)):
         events.append(TimelineEvent(when=monthly.created_at, kind="monthly-gift",
                                     text=f"Monthly gift of {dollars(monthly.total_cents)}: {monthly.status_label}"))

@@ -4,6 +4,8 @@ A member's e-mail change is written as a pending push in the same transaction as
 change (so it is never lost), then pushed to Stripe right after that transaction commits.
 A push that fails stays pending; `flask reconcile-stripe` retries it.
 """
+from typing import Any
+
 from flask import current_app, has_app_context
 from sqlalchemy import event, select, update
 from sqlalchemy.exc import IntegrityError
@@ -73,6 +75,9 @@ def push_pending_emails(link_ids=None) -> tuple[int, int]:
     for link_id, customer_id, member_id in rows:
         with db.engine.connect() as connection:
             email = connection.scalar(select(Member.email).where(Member.id == member_id))
+        values: dict[str, Any]
+        if email is None:   # the member row is gone: nothing to push
+            continue
         try:
             stripe_client.update_customer_email(customer_id, email)
         except stripe_client.StripeUnavailable as exc:

@@ -7,10 +7,9 @@ stripe_events, or that the handlers could not read, is refused (webhook: 400) or
 import time
 from typing import Any
 
-from .models import StripeEvent
+from .models import EVENT_ID_LENGTH as ID_LENGTH
+from .models import EVENT_TYPE_LENGTH as TYPE_LENGTH
 
-ID_LENGTH = StripeEvent.__table__.c.stripe_event_id.type.length
-TYPE_LENGTH = StripeEvent.__table__.c.type.type.length
 # stripe_created is a 32-bit INTEGER on PostgreSQL; a later time would not fit it.
 LAST_SECOND = 2**31 - 1
 AHEAD = 3653 * 86400   # about ten years, in seconds: further is no clock's error

@@ -54,7 +54,7 @@ class DonateForm(NameMixin, HoneypotForm):
 
     validate_email = check_email
 
-    def __init__(self, *args, funds=(), **kwargs):
+    def __init__(self, *args, funds=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         presets = current_app.config["DONATION_PRESET_CENTS"]
         self.amount_choice.choices = {str(cents): f"${cents / 100:,.0f}" for cents in presets} | {OTHER: "Other"}

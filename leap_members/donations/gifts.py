@@ -55,7 +55,7 @@ def mark_paid(donation: Donation, when: datetime, *emails: str | None) -> bool:
     ``emails``: addresses besides the donor's that may link the gift to a member.
     """
     first = donation.paid_at is None
-    donation.paid_at = when if first else min(donation.paid_at, when)
+    donation.paid_at = when if donation.paid_at is None else min(donation.paid_at, when)
     match_member(donation, *emails)
     donation.refresh_status()
     if first:

@@ -45,14 +45,14 @@ def member_recurring(member_id: int) -> list[RecurringGift]:
 
 
 def member_years(member_id: int) -> list[int]:
-    return sorted({gift.paid_at.year for gift in member_gifts(member_id)}, reverse=True)
+    return sorted({gift.paid_at.year for gift in member_gifts(member_id) if gift.paid_at}, reverse=True)
 
 
 def member_statement(member, year: int) -> Statement:
     start, end = _year_bounds(year)
-    gifts = db.session.scalars(select(Donation).where(
+    gifts = list(db.session.scalars(select(Donation).where(
         Donation.member_id == member.id, Donation.paid_at >= start, Donation.paid_at < end)
-        .order_by(Donation.paid_at)).all()
+        .order_by(Donation.paid_at)))
     return Statement(year, member.full_name, member.email, gifts, f"member:{member.id}")
 
 
@@ -68,7 +68,7 @@ def statements_for_year(year: int) -> list[Statement]:
         if key not in by_donor:
             email, name = gift.donor_email, gift.donor_name
             if gift.member_id:
-                member = db.session.get(Member, gift.member_id)
+                member = db.session.get_one(Member, gift.member_id)   # the gift's foreign key
                 email, name = member.email, member.full_name
             by_donor[key] = Statement(year, name, email, [], key)
         by_donor[key].gifts.append(gift)

@@ -6,7 +6,11 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import utcnow
-from ..extensions import Model, db
+from ..extensions import Model
+
+# Stripe's event id and type, as stored (envelope.py refuses longer ones before they are).
+EVENT_ID_LENGTH = 255
+EVENT_TYPE_LENGTH = 100
 
 
 def new_public_token() -> str:
@@ -85,7 +89,7 @@ class GiftDetailsMixin:
         return label[0].lower() + label[1:] if label else None
 
 
-class Donation(GiftDetailsMixin, db.Model):
+class Donation(GiftDetailsMixin, Model):
     """One gift: a one-time payment, or one monthly charge of a recurring gift."""
     __tablename__ = "donations"
     __table_args__ = (
@@ -180,7 +184,7 @@ class RecurringStatus:
     ENDED = ("canceled", "incomplete_expired")
 
 
-class RecurringGift(GiftDetailsMixin, db.Model):
+class RecurringGift(GiftDetailsMixin, Model):
     """A monthly gift: one Stripe subscription; its status follows Stripe."""
     __tablename__ = "recurring_gifts"
 
@@ -246,8 +250,8 @@ class StripeEvent(Model):
     __tablename__ = "stripe_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    stripe_event_id: Mapped[str] = mapped_column(String(255), unique=True)
-    type: Mapped[str] = mapped_column(String(100))
+    stripe_event_id: Mapped[str] = mapped_column(String(EVENT_ID_LENGTH), unique=True)
+    type: Mapped[str] = mapped_column(String(EVENT_TYPE_LENGTH))
     stripe_created: Mapped[int]
     outcome: Mapped[str] = mapped_column(String(10), index=True)
     note: Mapped[str | None] = mapped_column(String(500))

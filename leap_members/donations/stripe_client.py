@@ -29,10 +29,11 @@ def client() -> stripe.StripeClient:
     key = cfg.get("STRIPE_SECRET_KEY")
     if not key:
         raise NotConfigured()
-    base = {"api": cfg["STRIPE_API_BASE"]} if cfg.get("STRIPE_API_BASE") else None
-    return stripe.StripeClient(
-        key, base_addresses=base, max_network_retries=cfg["STRIPE_MAX_NETWORK_RETRIES"],
-        http_client=stripe.RequestsClient(timeout=cfg["STRIPE_TIMEOUT_SECONDS"]))
+    options: dict[str, Any] = {"max_network_retries": cfg["STRIPE_MAX_NETWORK_RETRIES"],
+                               "http_client": stripe.RequestsClient(timeout=cfg["STRIPE_TIMEOUT_SECONDS"])}
+    if cfg.get("STRIPE_API_BASE"):
+        options["base_addresses"] = {"api": cfg["STRIPE_API_BASE"]}
+    return stripe.StripeClient(key, **options)
 
 
 def _call(what: str, function, *args, **kwargs):

@@ -29,6 +29,8 @@ def _member():
 
 
 def _choice(form: DonateForm) -> GiftChoice:
+    if form.amount_cents is None:
+        raise ValueError("the donate form must be validated first: validation sets the amount")
     return GiftChoice(amount_cents=form.amount_cents, kind=form.frequency.data, cover_fee=form.cover_fee.data,
                       fund_id=form.fund_id, first_name=form.first_name.data, last_name=form.last_name.data,
                       email=form.email.data, anonymous=form.anonymous.data,
@@ -97,7 +99,8 @@ def receipt(token: str):
     return render_template("donations/receipt.html", donation=donation, org=org_facts())
 
 
-def _gift_from_fix_link(token: str) -> RecurringGift:
+def _gift_from_fix_link(token: str) -> tuple[RecurringGift, str]:
+    """The monthly gift a card-fix link is for, and its Stripe customer (404 when it has none)."""
     max_age = current_app.config["DONATION_FIX_CARD_LINK_DAYS"] * 86400
     try:
         data = read_token(FIX_CARD_PURPOSE, token, max_age)
@@ -105,19 +108,19 @@ def _gift_from_fix_link(token: str) -> RecurringGift:
         abort(400, "This link has expired. Please use the link in our most recent e-mail, or contact us."
               if exc.expired else "This link is not valid.")
     gift = db.session.get(RecurringGift, data.get("id"))
-    if gift is None or gift.stripe_subscription_id != data.get("sub"):
-        abort(404)
-    return gift
+    if gift is None or gift.stripe_subscription_id != data.get("sub") or gift.stripe_customer_id is None:
+        abort(404)   # a monthly gift without a Stripe customer has no card to fix
+    return gift, gift.stripe_customer_id
 
 
 @bp.route("/donate/fix-card/<token>", methods=["GET", "POST"])
 def fix_card(token: str):
     """From the failed-payment e-mail to Stripe's card form; GET only shows a button."""
-    gift = _gift_from_fix_link(token)
+    gift, customer_id = _gift_from_fix_link(token)
     form = ButtonForm()
     if form.validate_on_submit():
         try:
-            url = stripe_client.create_portal_session(gift.stripe_customer_id, public_link("public.home"),
+            url = stripe_client.create_portal_session(customer_id, public_link("public.home"),
                                                       update_card=True)
         except stripe_client.StripeUnavailable as exc:
             return render_template("donations/fix_card.html", gift=gift, form=form, problem=exc.message), 503

@@ -1,6 +1,6 @@
 """POST /stripe/webhook: Stripe's signed events, stored once each for the event worker to apply.
 
-A 200 means the event is safely stored (or was before); the worker (event_queue.py) applies it
+A 200 means the event is safely stored (or was before); the event worker (events.py) applies it
 within seconds. Only a refused signature or envelope (400) or a database failure (503) makes
 Stripe retry: a signed event of any shape is stored or refused, never a server error.
 """

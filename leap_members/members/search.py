@@ -93,7 +93,7 @@ def bulk_insert():
 
 def is_search_object(name: str | None) -> bool:
     """The FTS5 table (and its shadow tables) and the trigram indexes: outside the models."""
-    return bool(name) and (name.startswith(FTS_TABLE) or name.endswith("_trgm"))
+    return name is not None and (name.startswith(FTS_TABLE) or name.endswith("_trgm"))
 
 
 def _like_pattern(term: str) -> str:

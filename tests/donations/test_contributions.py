@@ -3,10 +3,9 @@ from flask import render_template
 from sqlalchemy import select
 
 from leap_members.core import registry
-from leap_members.donations.contributions import gifts_timeline, donations_panel, move_gifts
+from leap_members.donations.contributions import donations_panel, gifts_timeline, move_gifts
 from leap_members.donations.models import Donation, RecurringGift, StripeCustomer
 from leap_members.extensions import db
-
 from tests.support.clients import client_as
 
 from .events import checkout_session, event, invoice, signed_post
@@ -70,6 +69,7 @@ def test_the_dashboard_panel_lists_monthly_gifts_whose_payment_failed(client, ma
 
 def test_the_dashboard_charts_money_received_per_month_net_of_refunds(client, make_gift):
     from leap_members.core.timeutil import utcnow
+
     from .events import charge
 
     paid = make_gift(amount_cents=6000)

@@ -4,7 +4,6 @@ from sqlalchemy import func, select
 
 from leap_members.donations.models import Donation
 from leap_members.extensions import db
-
 from tests.support.smtp import free_port
 
 from .conftest import stripe_config
