@@ -1,6 +1,8 @@
 """Every route of the app, who may open it, and its URL with parameters filled in, for tests that walk them all."""
+import re
+
 import pytest
-from werkzeug.routing import AnyConverter, FloatConverter, IntegerConverter, Rule, UUIDConverter
+from werkzeug.routing import FloatConverter, IntegerConverter, Rule, UUIDConverter
 
 from leap_members import create_app
 from tests.conftest import build_config
@@ -17,14 +19,22 @@ ALLOWED = {
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
-def dummy_value(converter):
-    if isinstance(converter, AnyConverter):
-        return sorted(converter.items)[0]
-    if isinstance(converter, IntegerConverter):
+# An argument in a rule's text: <name> or <converter:name> (the app's converters take no arguments).
+ARGUMENT = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def converter_of(rule: Rule, name: str) -> type:
+    """The converter class of argument ``name``, read from the rule's text and its map's converters."""
+    converters = dict((argument, kind or "default") for kind, argument in ARGUMENT.findall(rule.rule))
+    return rule.map.converters[converters[name]]
+
+
+def dummy_value(converter: type):
+    if issubclass(converter, IntegerConverter):
         return 1
-    if isinstance(converter, FloatConverter):
+    if issubclass(converter, FloatConverter):
         return 1.0
-    if isinstance(converter, UUIDConverter):
+    if issubclass(converter, UUIDConverter):
         return "00000000-0000-0000-0000-000000000001"
     return "x"
 
@@ -34,7 +44,7 @@ def route_url(rule: Rule, values: dict | None = None) -> str:
     values = values or {}
     arguments = {}
     for name in rule.arguments:
-        arguments[name] = values[name] if name in values else dummy_value(rule._converters[name])
+        arguments[name] = values[name] if name in values else dummy_value(converter_of(rule, name))
     return rule.build(arguments, append_unknown=False)[1]
 
 
@@ -70,6 +80,6 @@ ROUTES = [pytest.param(rule, endpoint, method, access, id=f"{method} {rule}")
 def dummy_url(app, rule_text: str, endpoint: str, fill_int: int = 999_999) -> str:
     """The rule's URL with every integer argument set to ``fill_int`` and other arguments to dummies."""
     rule = next(r for r in app.url_map.iter_rules() if r.rule == rule_text and r.endpoint == endpoint)
-    values = {name: fill_int if isinstance(rule._converters[name], IntegerConverter) else None
+    values = {name: fill_int if issubclass(converter_of(rule, name), IntegerConverter) else None
               for name in rule.arguments}
     return route_url(rule, {name: value for name, value in values.items() if value is not None})
