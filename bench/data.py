@@ -218,7 +218,7 @@ def _accounts(rng: random.Random, now, password_hash: str) -> tuple[int, int]:
     ids = []
     for email, role, first, last in ((STAFF_EMAIL, Role.STAFF, "Bench", "Staff"),
                                      (MEMBER_EMAIL, Role.MEMBER, "Bench", "Member")):
-        row = fake_member_row(rng, "acct", 0, now)
+        row = fake_member_row(rng, 0, now)
         row.update(email=email, password_hash=password_hash, role=role, first_name=first, last_name=last,
                    category="citizen", organisation=None, role_title=None, years_of_service=None,
                    affiliation_private=False, email_confirmed_at=now, verification=Verification.NOT_APPLICABLE,

@@ -4,7 +4,7 @@ Every value reaching SQL is either from a whitelist (filters.py) or a bound para
 """
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, literal, select, union
+from sqlalchemy import Select, func, literal, select, true, union
 
 from ..core import registry
 from ..core.timeutil import after_day, day_starts
@@ -12,6 +12,8 @@ from ..extensions import db
 from ..members import search
 from ..members.models import Member, MembershipStatus
 from .filters import SORTS, DirectoryQuery
+
+COUNT_CAP = 10_000   # "more than 10,000 members match": counting further is asked for (count=all)
 
 
 def flag_member_ids(name: str) -> Select:
@@ -50,32 +52,74 @@ def conditions(query: DirectoryQuery) -> list:
     return where
 
 
+def sort_columns(sort: str) -> list:
+    """The columns of a whitelisted sort key; the id breaks ties so pages never overlap."""
+    return list(SORTS[sort.lstrip("-")]) + [Member.id]
+
+
+def ordered(sort: str, columns: list) -> list:
+    """``columns`` (a sort key's columns or copies of them) in the direction the sort asks for."""
+    return [column.desc() if sort.startswith("-") else column.asc() for column in columns]
+
+
 def order_by(sort: str) -> list:
-    """ORDER BY columns for a whitelisted sort key; the id breaks ties so pages never overlap."""
-    descending = sort.startswith("-")
-    columns = list(SORTS[sort.lstrip("-")]) + [Member.id]
-    return [column.desc() if descending else column.asc() for column in columns]
+    """ORDER BY for a whitelisted sort key."""
+    return ordered(sort, sort_columns(sort))
 
 
 @dataclass
 class DirectoryPage:
     members: list[Member]
-    total: int
-    pages: int
+    total: int | None          # None: more than ``more_than`` match and the exact figure was not asked for
+    pages: int | None
     flags: dict[int, list[str]]
+    has_next: bool
+    more_than: int
 
 
 def directory_page(query: DirectoryQuery) -> DirectoryPage:
-    """One page of members: a count, the rows, and one query per registered flag."""
+    """One page of members, its count, and one query for the registered flags of the page's members.
+
+    The matching members, at most COUNT_CAP + 1 of them, are gathered first with the sort columns,
+    then sorted (one statement for the count and the page). Walking a sort index instead visits the
+    whole table when few members match (a two-letter search in one ZIP area: 200 ms instead of 40).
+    When more match, the count stops at the cap and the page comes from the sort index, which finds
+    many matches quickly; the exact count is one click away (``count=all``).
+    """
     where = conditions(query)
-    total = db.session.scalar(select(func.count()).select_from(Member).where(*where)) or 0
-    pages = max(1, -(-total // query.per_page))
-    # populate_existing: a member the request has loaded already (the staff member looking) is shown
-    # as the rows read now are, not as first loaded; the page may be kept for everyone (directory_pages.py).
-    members = list(db.session.scalars(select(Member).where(*where).order_by(*order_by(query.sort))
-                                      .limit(query.per_page).offset((query.page - 1) * query.per_page)
-                                      .execution_options(populate_existing=True)))
-    return DirectoryPage(members=members, total=total, pages=pages, flags=flags_for([m.id for m in members]))
+    offset = (query.page - 1) * query.per_page
+    keys = sort_columns(query.sort)
+    matched = (select(*(column.label(f"key_{n}") for n, column in enumerate(keys)))
+               .where(*where).limit(COUNT_CAP + 1).cte("matched").prefix_with("MATERIALIZED"))
+    # The count and the page's ids in one row set: the page outer-joined to the count, so a page past
+    # the last one still brings the count (one row, no member).
+    counted = select(func.count().label("total")).select_from(matched).subquery("counted")
+    page_keys = (select(matched).order_by(*ordered(query.sort, list(matched.c)))
+                 .limit(query.per_page).offset(offset).subquery("page_keys"))
+    rows = db.session.execute(
+        select(counted.c.total, Member).select_from(counted)
+        .outerjoin(page_keys, true()).outerjoin(Member, Member.id == list(page_keys.c)[-1])
+        .order_by(*ordered(query.sort, list(page_keys.c)))
+        .execution_options(populate_existing=True)).all()
+    total: int | None = rows[0][0]
+    members = [member for _, member in rows if member is not None]
+    if total is not None and total > COUNT_CAP:
+        members = list(db.session.scalars(
+            select(Member).where(*where).order_by(*order_by(query.sort)).limit(query.per_page)
+            .offset(offset).execution_options(populate_existing=True)))
+        total = None
+    if total is None and (query.exact_count or not members):
+        total = count_matching(query)
+    pages = None if total is None else max(1, -(-total // query.per_page))
+    has_next = query.page < pages if pages is not None else len(members) == query.per_page
+    return DirectoryPage(members=members, total=total, pages=pages, flags=flags_for([m.id for m in members]),
+                         has_next=has_next, more_than=COUNT_CAP)
+
+
+def capped_count(where: list) -> int:
+    """How many members match, counting no further than COUNT_CAP + 1."""
+    matching = select(Member.id).where(*where).limit(COUNT_CAP + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(matching)) or 0
 
 
 def flags_for(member_ids: list[int]) -> dict[int, list[str]]:

@@ -1,10 +1,9 @@
 """Generated members for load tests and benchmarks: realistic, varied, and inserted in bulk."""
 import random
-import secrets
 from datetime import timedelta
 from typing import Callable
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -26,12 +25,28 @@ ROLES = ("Officer", "Sergeant", "Detective", "Lieutenant (retired)", "Judge", "P
 # A few values of the kinds that break careless CSV exports; rare, as in real data.
 AWKWARD = {"last_name": ("Smith, Jr.", "O'Neil \"Buzz\"", "=HYPERLINK(\"http://x\")", "-Dash", "Łukasiewicz"),
            "organisation": ("Police Dept, Unit \"B\"", "+1 Precinct", "@Home Task Force", "Line one\nline two")}
+# Addresses as people have them: many providers, many shapes, most with a number of their own.
+MAIL_DOMAINS = ("gmail.com", "gmail.com", "gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "aol.com",
+                "icloud.com", "comcast.net", "protonmail.com", "example.org", "example.net")
+ADDRESS_SHAPES = ("{first}.{last}{n}", "{f}{last}{n}", "{first}{l}{n}", "{first}_{last}{n}", "{last}.{first}{n}",
+                  "{first}{n}", "{f}.{last}.{n}")
 CATEGORY_WEIGHTS = {"citizen": 55, "le_former": 15, "le_current": 12, "cj_professional": 12, "policymaker": 6}
 STATES = tuple(US_STATES)
 BATCH_SIZE = 5000
 
 
-def fake_member_row(rng: random.Random, run: str, index: int, now) -> dict:
+def fake_address(rng: random.Random, first: str, last: str, number: int) -> str:
+    """A plausible personal address; ``number`` (unique per member) keeps it unique."""
+    first, last = (_ascii_word(name) or "member" for name in (first, last))
+    local = rng.choice(ADDRESS_SHAPES).format(first=first, last=last, f=first[0], l=last[0], n=number)
+    return f"{local}@{rng.choice(MAIL_DOMAINS)}"
+
+
+def _ascii_word(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isascii() and ch.isalnum())
+
+
+def fake_member_row(rng: random.Random, number: int, now) -> dict:
     """One member as a dict of column values."""
     category = rng.choices(list(CATEGORY_WEIGHTS), weights=list(CATEGORY_WEIGHTS.values()))[0]
     professional = category != "citizen"
@@ -47,9 +62,8 @@ def fake_member_row(rng: random.Random, run: str, index: int, now) -> dict:
     if professional:
         verification = rng.choices((Verification.PENDING, Verification.VERIFIED, Verification.REJECTED),
                                    weights=(30, 60, 10))[0]
-    local = "".join(ch for ch in f"{first}.{last}".lower() if ch.isascii() and (ch.isalnum() or ch == "."))
     return dict(
-        email=f"{local}.{run}{index}@example.net", password_hash=None, first_name=first, last_name=last,
+        email=fake_address(rng, first, last, number), password_hash=None, first_name=first, last_name=last,
         city=f"Town {rng.randint(1, 400)}", state=rng.choice(STATES), zip_code=f"{rng.randint(501, 99950):05d}",
         phone=f"+1 555 {rng.randint(100, 999)} {rng.randint(1000, 9999)}" if rng.random() < 0.4 else None,
         category=category, organisation=organisation,
@@ -70,13 +84,14 @@ def generate_members(n: int, seed: int | None = None, batch_size: int = BATCH_SI
                      progress: Callable[[int], None] | None = None) -> int:
     """Insert ``n`` generated members in bulk (the caller commits); returns how many were added."""
     rng = random.Random(seed)  # nosec B311: test data, not secrets
-    run = secrets.token_hex(3)  # addresses unique across runs, so the command can be repeated
+    # Numbers after the highest id keep addresses unique, so the command can be repeated.
+    start = (db.session.scalar(select(func.max(Member.id))) or 0) + 1
     now = utcnow()
     added = 0
     with search.bulk_insert():
         while added < n:
             size = min(batch_size, n - added)
-            rows = [fake_member_row(rng, run, added + i, now) for i in range(size)]
+            rows = [fake_member_row(rng, start + added + i, now) for i in range(size)]
             # render_nulls keeps every row's column list the same, so each batch is one executemany.
             db.session.execute(insert(Member).execution_options(render_nulls=True), rows)
             added += size

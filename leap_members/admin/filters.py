@@ -14,7 +14,7 @@ from ..members.models import Member, MembershipStatus, Verification
 
 MULTI_FILTERS = ("category", "status", "verification", "state")
 SINGLE_FILTERS = ("q", "confirmed", "email_updates", "zip", "joined_from", "joined_to")
-PAGING = ("sort", "page", "per_page")
+PAGING = ("sort", "page", "per_page", "count")
 FLAG_PREFIX = "flag_"
 YES_NO = {"yes": True, "no": False}
 
@@ -64,6 +64,7 @@ class DirectoryQuery:
     sort: str = DEFAULT_SORT
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    exact_count: bool = False   # count every match, past the directory's cap ("count=all")
 
     def filter_args(self) -> list[tuple[str, str]]:
         """The filters as query-string pairs (no sort or page), defaults left out."""
@@ -95,6 +96,8 @@ class DirectoryQuery:
             pairs.append(("per_page", str(query.per_page)))
         if query.page != 1:
             pairs.append(("page", str(query.page)))
+        if query.exact_count:
+            pairs.append(("count", "all"))
         return pairs
 
     def describe(self) -> str:
@@ -174,6 +177,7 @@ def parse_query(args, ignore: tuple[str, ...] = ()) -> DirectoryQuery:
         sort=_sort(values.get("sort", "")),
         page=_number("page", values.get("page", ""), 1, MAX_PAGE, 1),
         per_page=_per_page(values.get("per_page", "")),
+        exact_count=_exact_count(values.get("count", "")),
     )
     if query.joined_from and query.joined_to and query.joined_from > query.joined_to:
         raise BadFilter("The “joined from” date is after the “joined to” date.")
@@ -237,6 +241,12 @@ def _number(label: str, value: str, low: int, high: int, default: int) -> int:
     if not value.isascii() or not value.isdigit() or not low <= int(value) <= high:
         raise BadFilter(f"The {label} must be a whole number from {low} to {high}.")
     return int(value)
+
+
+def _exact_count(value: str) -> bool:
+    if value not in ("", "all"):
+        raise BadFilter("“count” takes one value: all (count every matching member).")
+    return value == "all"
 
 
 def _per_page(value: str) -> int:

@@ -202,3 +202,43 @@ def test_every_sort_column_leads_an_index(app):
     leading |= {column.name for column in table.columns if column.unique or column.index}
     for key, columns in SORTS.items():
         assert columns[0].name in leading, f"sorting by {key} needs an index on {columns[0].name}"
+
+
+def _page_ids(staff_client, query: str) -> list[int]:
+    return [int(n) for n in re.findall(r'/staff/members/(\d+)"', names_on(staff_client.get(f"/staff/members?{query}")))]
+
+
+def test_past_the_count_cap_staff_see_more_than_and_can_count_them_all(staff_client, db, monkeypatch):
+    from leap_members.admin import directory
+    generate_members(29, seed=3)  # with the staff member: 30 people
+    db.session.commit()
+    monkeypatch.setattr(directory, "COUNT_CAP", 12)
+    html = names_on(staff_client.get("/staff/members?per_page=10"))
+    assert "More than 12</strong> members match" in html and "Count them all" in html
+    assert "Page 1</span>" in html and 'rel="next"' in html     # no "of N": the count stopped
+    html = names_on(staff_client.get("/staff/members?per_page=10&count=all"))
+    assert "<strong>30</strong> members match" in html and "Page 1 of 3" in html
+    assert "count=all" in re.search(r'href="([^"]+)" rel="next"', html).group(1)
+    html = names_on(staff_client.get("/staff/members?per_page=10&page=4"))
+    assert "There is no page 4" in html and "last page (3)" in html
+    html = names_on(staff_client.get("/staff/members?q=zzzz-nobody"))
+    assert "<strong>0</strong> members match" in html and "No members match" in html
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "email", "-joined", "state", "-category", "verification"])
+def test_every_page_is_the_same_whether_the_count_stops_or_not(staff_client, db, monkeypatch, sort):
+    """Few matches are gathered then sorted; many come from the sort's index. Both give the same pages."""
+    from leap_members.admin import directory
+    generate_members(59, seed=8)
+    db.session.commit()
+    gathered = [_page_ids(staff_client, f"sort={sort}&per_page=10&page={page}") for page in range(1, 7)]
+    monkeypatch.setattr(directory, "COUNT_CAP", 5)
+    walked = [_page_ids(staff_client, f"sort={sort}&per_page=10&page={page}") for page in range(1, 7)]
+    assert gathered == walked
+    every = [member_id for page in gathered for member_id in page]
+    assert len(every) == len(set(every)) == 60
+
+
+def test_a_page_past_the_last_of_a_narrow_search_still_says_how_many(staff_client, people):
+    html = names_on(staff_client.get("/staff/members?state=MA&page=5&per_page=10"))
+    assert "<strong>2</strong> members match" in html and "There is no page 5" in html and "last page (1)" in html

@@ -22,4 +22,5 @@ def filter_choices() -> dict:
 @staff_required
 def directory():
     query = read_query(request.args)
-    return render_template("admin/directory.html", query=query, result=directory_page(query), **filter_choices())
+    return render_template("admin/directory.html", query=query, result=directory_page(query),
+                           **filter_choices())
