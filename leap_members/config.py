@@ -158,6 +158,28 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD") or None,
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
         "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "8")),
+        # Bulk mail (outreach): at most this many a minute across all send workers.
+        "MAIL_BULK_PER_MINUTE": int(os.environ.get("MAIL_BULK_PER_MINUTE", "3000")),
+        # Envelope sender with a per-message suffix (VERP), e.g. bounces@leap.example: bounces name
+        # their message. Unset: the From address, and bounces come only from the provider's webhook.
+        "MAIL_RETURN_PATH": os.environ.get("MAIL_RETURN_PATH", ""),
+        # Address offered in List-Unsubscribe as mailto (read by `flask process-bounces`); unset: none.
+        "MAIL_UNSUBSCRIBE_ADDRESS": os.environ.get("MAIL_UNSUBSCRIBE_ADDRESS", ""),
+        # Bounce and complaint webhooks (outreach/webhooks.py): each provider is refused until its
+        # credentials are set. Postmark's go into the webhook's URL as https://user:password@...
+        "EMAIL_WEBHOOK_SECRET": os.environ.get("EMAIL_WEBHOOK_SECRET", ""),
+        "POSTMARK_WEBHOOK_USER": os.environ.get("POSTMARK_WEBHOOK_USER", ""),
+        "POSTMARK_WEBHOOK_PASSWORD": os.environ.get("POSTMARK_WEBHOOK_PASSWORD", ""),
+        "SES_SNS_TOPIC_ARNS": _list(os.environ.get("SES_SNS_TOPIC_ARNS", "")),
+        # How SNS signing certificates are fetched: None downloads them over HTTPS; tests put a
+        # function of the URL here that returns PEM bytes.
+        "SNS_CERTIFICATE_FETCHER": None,
+        # The mailbox `flask process-bounces --imap` reads returned mail from (SSL).
+        "IMAP_HOST": os.environ.get("IMAP_HOST", ""),
+        "IMAP_PORT": int(os.environ.get("IMAP_PORT", "993")),
+        "IMAP_USERNAME": os.environ.get("IMAP_USERNAME", ""),
+        "IMAP_PASSWORD": os.environ.get("IMAP_PASSWORD", ""),
+        "IMAP_FOLDER": os.environ.get("IMAP_FOLDER", "INBOX"),
         # The workers' leases (core/leases.py): renewed every third of this while an item is worked
         # on, so a worker that dies holds up its item for about this long.
         "WORKER_LEASE_SECONDS": float(os.environ.get("WORKER_LEASE_SECONDS", "60")),

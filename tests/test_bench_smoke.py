@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ("home", "actions", "directory", "webhook", "signup", "export")
+SCENARIOS = ("home", "actions", "directory", "webhook", "signup", "export", "outbox", "delivery")
 
 # The suite's PostgreSQL pass would only repeat this SQLite run (the bench never uses the test database).
 pytestmark = pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="run once, in the SQLite pass")
@@ -55,3 +55,12 @@ def test_the_export_returned_every_member_and_measured_the_worker(results):
     rows, expected = wall["notes"]["rows"].split(" of ")
     assert int(rows) == int(expected.split()[0]) > 0
     assert "MB" in memory["notes"]["growth"]
+
+
+
+def test_the_bulk_mail_rows_wrote_and_delivered_every_recipient(results):
+    (outbox,) = [row for row in results["results"] if row["key"] == "outbox"]
+    (delivery,) = [row for row in results["results"] if row["key"] == "delivery"]
+    assert outbox["ratio"] > 0 and outbox["notes"]["rows written"] == outbox["notes"]["recipients"] > 0
+    assert delivery["rps"] > 0
+    assert delivery["notes"]["messages"] == delivery["notes"]["received"] == delivery["notes"]["marked sent"] > 0

@@ -3,14 +3,19 @@
 Every value reaching SQL is either from a whitelist (filters.py) or a bound parameter.
 """
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import Select, func, literal, select, true, union
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, literal, or_, select, true, union
 
+from ..advocacy.models import ActionSignup, SignupStatus
 from ..core import registry
-from ..core.timeutil import after_day, day_starts
+from ..core.timeutil import after_day, day_starts, months_before, utcnow
+from ..donations.models import Donation, RecurringGift, RecurringStatus
 from ..extensions import db
 from ..members import search
 from ..members.models import Member, MembershipStatus
+from ..outreach.audience import may_get_bulk
+from ..outreach.models import MemberTag, Topic
 from .filters import SORTS, DirectoryQuery
 
 COUNT_CAP = 10_000   # "more than 10,000 members match": counting further is asked for (count=all)
@@ -46,10 +51,46 @@ def conditions(query: DirectoryQuery) -> list:
         where.append(Member.created_at >= day_starts(query.joined_from))
     if query.joined_to:
         where.append(Member.created_at < after_day(query.joined_to))
+    if query.tags:
+        where.append(_has_tag(query.tags))
+    if query.not_tags:
+        where.append(~_has_tag(query.not_tags))
+    if query.topics:
+        where.append(_gets_a_topic(query.topics))
+    if query.given:
+        where.append(_has_given(query))
+    if query.action:
+        where.append(_took_part(ActionSignup.action_id == query.action))
+    if query.acted_within:
+        where.append(_took_part(ActionSignup.created_at >= utcnow() - timedelta(days=query.acted_within)))
     for name, wanted in query.flags:
         inside = Member.id.in_(flag_member_ids(name))
         where.append(inside if wanted else ~inside)
     return where
+
+
+def _has_tag(tag_ids: tuple[int, ...]) -> ColumnElement:
+    return exists().where(MemberTag.member_id == Member.id, MemberTag.tag_id.in_(tag_ids))
+
+
+def _gets_a_topic(topic_ids: tuple[int, ...]) -> ColumnElement:
+    """May get bulk mail of one of the topics now: the sender's own rules (outreach/audience.py)."""
+    topics = db.session.scalars(select(Topic).where(Topic.id.in_(topic_ids)).order_by(Topic.id)).all()
+    return or_(*(and_(*may_get_bulk(topic)) for topic in topics)) if topics else false()
+
+
+def _has_given(query: DirectoryQuery) -> ColumnElement:
+    """A gift received (refunded or not: the donor flag's rule), a monthly gift active now, or a recent gift."""
+    if query.given == "monthly":
+        return exists().where(RecurringGift.member_id == Member.id, RecurringGift.status == RecurringStatus.ACTIVE)
+    months = query.given_months()
+    recent = [Donation.paid_at >= months_before(utcnow(), months)] if months else []
+    return exists().where(Donation.member_id == Member.id, Donation.paid_at.is_not(None), *recent)
+
+
+def _took_part(*where: ColumnElement) -> ColumnElement:
+    """A sign-up that still counts (the "took_action" flag's rule: not cancelled, withdrawn or declined)."""
+    return exists().where(ActionSignup.member_id == Member.id, ActionSignup.status.in_(SignupStatus.ACTIVE), *where)
 
 
 def sort_columns(sort: str) -> list:

@@ -12,6 +12,7 @@ from ..core.database import on_sqlite, reading_only
 from ..extensions import db
 from ..members.categories import CATEGORIES
 from ..members.models import Member
+from ..outreach.tags import tag_names
 from .audit import complete_export, record_event
 from .directory import conditions, flag_member_ids, order_by
 from .filters import STATUS_LABELS, VERIFICATION_LABELS, DirectoryQuery
@@ -74,8 +75,9 @@ DEFAULT_COLUMNS = ("first_name", "last_name", "email", "category", "city", "stat
 
 
 def available_columns() -> dict[str, ExportColumn]:
-    """Every column staff may export: the member's own fields and each registered flag."""
+    """Every column staff may export: the member's own fields, their tags and each registered flag."""
     columns = {column.key: column for column in BASE_COLUMNS}
+    columns["tags"] = ExportColumn("tags", "Tags", tag_names(Member.id))
     for name, flag in registry.member_flags.items():
         key = f"flag_{name}"
         columns[key] = ExportColumn(key, flag.label, Member.id.in_(flag_member_ids(name)), YES_NO)

@@ -7,13 +7,19 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+from sqlalchemy import select
+
+from ..advocacy.models import Action
 from ..core import registry
+from ..extensions import db
 from ..members.categories import CATEGORIES, category_label
 from ..members.geography import US_STATES
 from ..members.models import Member, MembershipStatus, Verification
+from ..outreach.models import Tag, Topic
 
-MULTI_FILTERS = ("category", "status", "verification", "state")
-SINGLE_FILTERS = ("q", "confirmed", "email_updates", "zip", "joined_from", "joined_to")
+MULTI_FILTERS = ("category", "status", "verification", "state", "tag", "not_tag", "topic")
+SINGLE_FILTERS = ("q", "confirmed", "email_updates", "zip", "joined_from", "joined_to", "given", "action",
+                  "acted_within")
 PAGING = ("sort", "page", "per_page", "count")
 FLAG_PREFIX = "flag_"
 YES_NO = {"yes": True, "no": False}
@@ -34,6 +40,14 @@ PER_PAGE_CHOICES = (10, 25, 50, 100, 200)
 DEFAULT_PER_PAGE = 50
 MAX_PAGE = 100_000
 MAX_SEARCH = 200
+# Ids are 32-bit integers in PostgreSQL; a longer number is simply not a row (asking the database
+# would fail with "integer out of range").
+MAX_ID = 2**31 - 1
+# "given": ever, monthly (a monthly gift active now), or months:N (a gift in the last N months).
+GIVEN_LABELS = {"ever": "at some time", "monthly": "a monthly gift, active now"}
+GIVEN_MONTHS_PREFIX = "months:"
+MAX_GIVEN_MONTHS = 120
+MAX_ACTED_DAYS = 3650
 
 STATUS_LABELS = {MembershipStatus.ACTIVE: "Active", MembershipStatus.LAPSED: "Lapsed",
                  MembershipStatus.SUSPENDED: "Suspended", MembershipStatus.MERGED: "Merged (duplicate)"}
@@ -60,6 +74,14 @@ class DirectoryQuery:
     email_updates: bool | None = None
     joined_from: date | None = None
     joined_to: date | None = None
+    # Tags, topics and actions are named by their id, which a rename does not change (saved segments
+    # keep working); the form shows their names.
+    tags: tuple[int, ...] = ()         # has any of these tags
+    not_tags: tuple[int, ...] = ()     # has none of these tags
+    topics: tuple[int, ...] = ()       # may get bulk mail of any of these topics now (outreach/audience.py)
+    given: str = ""                    # "ever", "monthly" or "months:N"
+    action: int | None = None          # takes part in this action (a sign-up still active)
+    acted_within: int | None = None    # signed up for any action in the last N days (still active)
     flags: tuple[tuple[str, bool], ...] = ()
     sort: str = DEFAULT_SORT
     page: int = 1
@@ -83,8 +105,17 @@ class DirectoryQuery:
             pairs.append(("joined_from", self.joined_from.isoformat()))
         if self.joined_to:
             pairs.append(("joined_to", self.joined_to.isoformat()))
+        for name, ids in (("tag", self.tags), ("not_tag", self.not_tags), ("topic", self.topics)):
+            pairs.extend((name, str(ident)) for ident in ids)
+        for name, chosen in (("given", self.given), ("action", self.action), ("acted_within", self.acted_within)):
+            if chosen:
+                pairs.append((name, str(chosen)))
         pairs.extend((FLAG_PREFIX + name, "yes" if value else "no") for name, value in self.flags)
         return pairs
+
+    def given_months(self) -> int | None:
+        """N of "months:N"; None for the other kinds of giving."""
+        return int(self.given[len(GIVEN_MONTHS_PREFIX):]) if self.given.startswith(GIVEN_MONTHS_PREFIX) else None
 
     def args(self, **changes) -> list[tuple[str, str]]:
         """Filters plus sort and paging, for links that keep the current view."""
@@ -121,7 +152,9 @@ def _filter_label(name: str) -> str:
         flag = registry.member_flags.get(name[len(FLAG_PREFIX):])
         return flag.label if flag else name
     return {"q": "search", "zip": "ZIP starts with", "joined_from": "joined from", "joined_to": "joined to",
-            "confirmed": "e-mail confirmed", "email_updates": "consents to e-mail"}.get(name, name)
+            "confirmed": "e-mail confirmed", "email_updates": "consents to e-mail", "tag": "has tag",
+            "not_tag": "does not have tag", "topic": "gets e-mail of", "given": "has given",
+            "action": "takes part in", "acted_within": "took part in an action in the last"}.get(name, name)
 
 
 def _value_label(name: str, value: str) -> str:
@@ -131,7 +164,27 @@ def _value_label(name: str, value: str) -> str:
         return STATUS_LABELS.get(value, value)
     if name == "verification":
         return VERIFICATION_LABELS.get(value, value)
+    if name in ("tag", "not_tag"):
+        return _name_of(Tag, value, "name")
+    if name == "topic":
+        return _name_of(Topic, value, "name")
+    if name == "action":
+        return _name_of(Action, value, "title")
+    if name == "given":
+        months = value.removeprefix(GIVEN_MONTHS_PREFIX)
+        return GIVEN_LABELS.get(value, value) if months == value else f"in the last {_plural(months, 'month')}"
+    if name == "acted_within":
+        return _plural(value, "day")
     return value
+
+
+def _plural(number: str, noun: str) -> str:
+    return f"{number} {noun}{'' if number == '1' else 's'}"
+
+
+def _name_of(model, ident: str, attribute: str) -> str:
+    row = db.session.get(model, int(ident))
+    return f"“{getattr(row, attribute)}”" if row is not None else f"#{ident} (deleted)"
 
 
 def parse_query(args, ignore: tuple[str, ...] = ()) -> DirectoryQuery:
@@ -173,6 +226,12 @@ def parse_query(args, ignore: tuple[str, ...] = ()) -> DirectoryQuery:
         email_updates=_yes_no("email_updates", values.get("email_updates", "")),
         joined_from=_date("joined from", values.get("joined_from", "")),
         joined_to=_date("joined to", values.get("joined_to", "")),
+        tags=_known_ids("tag", "tag", values.get("tag", ()), Tag),
+        not_tags=_known_ids("not_tag", "tag", values.get("not_tag", ()), Tag),
+        topics=_known_ids("topic", "topic", values.get("topic", ()), Topic),
+        given=_given(values.get("given", "")),
+        action=_known_id("action", "action", values.get("action", ""), Action),
+        acted_within=_days(values.get("acted_within", "")),
         flags=tuple(sorted(flags)),
         sort=_sort(values.get("sort", "")),
         page=_number("page", values.get("page", ""), 1, MAX_PAGE, 1),
@@ -199,6 +258,42 @@ def _choices(name: str, given: tuple[str, ...], allowed) -> tuple[str, ...]:
         if value not in allowed:
             raise BadFilter(f"“{_shown(value)}” is not a known {name}.")
     return given
+
+
+def _known_ids(name: str, noun: str, given: tuple[str, ...], model) -> tuple[int, ...]:
+    """Ids of rows that exist (one query for all of them), in the order given."""
+    for value in given:
+        if _whole_number(value, 1, MAX_ID) is None:
+            raise BadFilter(f"“{name}” takes {noun} numbers, like {name}=3; “{_shown(value)}” is not one.")
+    ids = tuple(dict.fromkeys(int(value) for value in given))
+    found = set(db.session.scalars(select(model.id).where(model.id.in_(ids)))) if ids else set()
+    missing = [ident for ident in ids if ident not in found]
+    if missing:
+        raise BadFilter(f"There is no {noun} number {missing[0]}; it may have been deleted.")
+    return ids
+
+
+def _known_id(name: str, noun: str, value: str, model) -> int | None:
+    return _known_ids(name, noun, (value,), model)[0] if value else None
+
+
+def _days(value: str) -> int | None:
+    if not value:
+        return None
+    days = _whole_number(value, 1, MAX_ACTED_DAYS)
+    if days is None:
+        raise BadFilter(f"“acted_within” takes a number of days from 1 to {MAX_ACTED_DAYS}, like acted_within=30.")
+    return days
+
+
+def _given(value: str) -> str:
+    if value in ("", *GIVEN_LABELS):
+        return value
+    months = _whole_number(value.removeprefix(GIVEN_MONTHS_PREFIX), 1, MAX_GIVEN_MONTHS)
+    if value.startswith(GIVEN_MONTHS_PREFIX) and months is not None:
+        return f"{GIVEN_MONTHS_PREFIX}{months}"
+    raise BadFilter(f"“given” takes ever, monthly (a monthly gift active now) or months:N (a gift in the last N "
+                    f"months, N from 1 to {MAX_GIVEN_MONTHS}); “{_shown(value)}” is none of these.")
 
 
 def _yes_no(name: str, value: str) -> bool | None:
@@ -235,12 +330,22 @@ def _sort(value: str) -> str:
     return value
 
 
+def _whole_number(value: str, low: int, high: int) -> int | None:
+    """``value`` as a number from ``low`` to ``high``, else None: ASCII digits only, and no longer than
+    ``high`` is (int() of thousands of digits raises)."""
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(high)):
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
+
+
 def _number(label: str, value: str, low: int, high: int, default: int) -> int:
     if not value:
         return default
-    if not value.isascii() or not value.isdigit() or not low <= int(value) <= high:
+    number = _whole_number(value, low, high)
+    if number is None:
         raise BadFilter(f"The {label} must be a whole number from {low} to {high}.")
-    return int(value)
+    return number
 
 
 def _exact_count(value: str) -> bool:
@@ -252,6 +357,7 @@ def _exact_count(value: str) -> bool:
 def _per_page(value: str) -> int:
     if not value:
         return DEFAULT_PER_PAGE
-    if not value.isascii() or not value.isdigit() or int(value) not in PER_PAGE_CHOICES:
+    number = _whole_number(value, 1, max(PER_PAGE_CHOICES))
+    if number not in PER_PAGE_CHOICES:
         raise BadFilter(f"Rows per page must be one of {', '.join(map(str, PER_PAGE_CHOICES))}.")
-    return int(value)
+    return number

@@ -86,7 +86,8 @@ def decode(data: bytes) -> str:
                               "In Excel, save it as “CSV UTF-8 (comma delimited)”.") from exc
 
 
-def _heading_key(heading: str) -> str:
+def heading_key(heading: str) -> str:
+    """A column heading as the import compares it: lower case, without spaces, dashes or underscores."""
     return re.sub(r"[\s_\-]", "", heading.strip().lower())
 
 
@@ -111,7 +112,7 @@ def check_rows(text: str) -> ImportReport:
     columns: dict[str, int] = {}
     ignored = []
     for index, heading in enumerate(headings):
-        key = next((name for name, words in HEADINGS.items() if _heading_key(heading) in words), None)
+        key = next((name for name, words in HEADINGS.items() if heading_key(heading) in words), None)
         if key and key not in columns:
             columns[key] = index
         elif heading.strip():

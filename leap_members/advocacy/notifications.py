@@ -1,6 +1,7 @@
 """E-mails about sign-ups, written to the outbox in the caller's transaction."""
 from ..core.links import public_link
 from ..mail.services import queue_email
+from ..outreach.audience import member_may_get
 from .models import Action, ActionSignup, SignupStatus
 from .times import format_range
 
@@ -65,11 +66,16 @@ def send_offer_decision(signup: ActionSignup) -> None:
                 "advocacy_offer_decision", kind="action-decision", **_context(signup))
 
 
-def send_event_reminder(signup: ActionSignup) -> None:
+def send_event_reminder(signup: ActionSignup) -> bool:
+    """A reminder follows the bulk-mail rules: none to a member who stopped LEAP's e-mail or whose
+    address bounces. False if none was queued."""
     action = signup.action
+    if not member_may_get(signup.member):
+        return False
     queue_email(signup.member.email, f"Reminder: {action.title}", "advocacy_event_reminder",
                 kind="action-reminder", dedupe_key=f"action-reminder:{signup.id}:{action.starts_at:%Y%m%d%H%M}",
-                **_context(signup))
+                transactional=False, **_context(signup))
+    return True
 
 
 def send_event_change(signup: ActionSignup) -> None:

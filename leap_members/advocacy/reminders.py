@@ -24,8 +24,9 @@ def queue_event_reminders(within: timedelta) -> int:
                ActionSignup.status == SignupStatus.REGISTERED, ActionSignup.reminder_sent_at.is_(None))
         .order_by(ActionSignup.id)
         .with_for_update(of=ActionSignup, skip_locked=True)).all()
+    queued = 0
     for signup in due:
-        send_event_reminder(signup)
-        signup.reminder_sent_at = now
+        queued += send_event_reminder(signup)
+        signup.reminder_sent_at = now   # considered: a member who stopped e-mail is not asked again
     db.session.flush()
-    return len(due)
+    return queued

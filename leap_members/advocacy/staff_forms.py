@@ -110,6 +110,9 @@ class ActionForm(FlaskForm):
                 field.errors.append("That time does not exist in this time zone (the clocks skip it). "
                                     "Choose another time.")
                 ok = False
+            except OverflowError:   # 31 December 9999, late evening: past the last UTC date there is
+                field.errors.append("Choose a date before the year 9999.")
+                ok = False
         if ok and self.kind.data == ActionKind.EVENT:
             starts, ends, closes = self.utc["starts_at"], self.utc["ends_at"], self.utc["closes_at"]
             if starts and ends and ends <= starts:

@@ -68,5 +68,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def rows_changed(statement: Executable) -> int:
-    """Run an UPDATE or DELETE in the session's transaction; how many rows it changed."""
-    return cast(CursorResult, db.session.execute(statement)).rowcount
+    """Run an UPDATE, DELETE or INSERT ... SELECT in the session's transaction; how many rows it changed.
+
+    ``preserve_rowcount``: SQLAlchemy keeps the count of an INSERT only when asked (it gives -1 on PostgreSQL).
+    """
+    return cast(CursorResult, db.session.execute(statement.execution_options(preserve_rowcount=True))).rowcount

@@ -35,6 +35,8 @@ merge_steps: list[Callable[[int, int], dict[str, int]]] = []
 member_flags: dict[str, MemberFlag] = {}
 # () -> (template name, context dict) for a panel on the staff dashboard.
 dashboard_panels: list[Callable[[], tuple[str, dict]]] = []
+# member -> (template name, context dict) for a panel on the member record; called with a Member.
+member_panels: list[Callable[[object], tuple[str, dict]]] = []
 
 
 def timeline_source(function):
@@ -49,6 +51,11 @@ def merge_step(function):
 
 def dashboard_panel(function):
     dashboard_panels.append(function)
+    return function
+
+
+def member_panel(function):
+    member_panels.append(function)
     return function
 
 

@@ -23,7 +23,7 @@ def register(app: Flask) -> None:
     def refuse_json_bodies_sent_to_forms():
         # Flask-WTF reads a JSON body as if it were the form; a JSON list or nested object then
         # reaches the fields' filters and fails with a 500. The forms are only ever sent as
-        # forms, so only views marked ``accepts_json`` (the Stripe webhook) take JSON.
+        # forms, so only views marked ``accepts_json`` (the Stripe and bounce webhooks) take JSON.
         if request.is_json and request.method not in ("GET", "HEAD", "OPTIONS") and view_lacks(app, "accepts_json"):
             abort(415, "This address takes form submissions, not JSON.")
 

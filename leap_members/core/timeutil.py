@@ -1,4 +1,5 @@
 """Times are stored in UTC."""
+from calendar import monthrange
 from datetime import date, datetime, time, timedelta, timezone
 
 
@@ -20,3 +21,10 @@ def after_day(day: date) -> datetime:
     """The first moment after ``day`` (a filter's "up to and including"); for the last day a
     date can name, the last moment there is."""
     return day_starts(day + timedelta(days=1)) if day < date.max else datetime.max
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same day and time ``months`` calendar months earlier (the 31st becomes the month's last day)."""
+    year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
+    month += 1
+    return moment.replace(year=year, month=month, day=min(moment.day, monthrange(year, month)[1]))

@@ -180,6 +180,7 @@ class RecurringStatus:
     LABELS = {"incomplete": "Waiting for the first payment", "incomplete_expired": "First payment never made",
               "trialing": "Trial", "active": "Active", "past_due": "Past due", "unpaid": "Unpaid",
               "canceled": "Canceled", "paused": "Paused"}
+    ACTIVE = "active"
     TROUBLE = ("past_due", "unpaid")
     ENDED = ("canceled", "incomplete_expired")
 

@@ -3,6 +3,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..core import worker
+from ..outreach import sending
 from .sender import send_pending
 
 
@@ -13,7 +14,10 @@ from .sender import send_pending
 def send_mail_command(loop: bool, interval: float) -> None:
     """Send the e-mails waiting in the outbox."""
     def batch(keep_going) -> None:
+        released, written, finished = sending.step()   # bulk messages: due, written to the outbox, done
         sent, failed = send_pending(keep_going=keep_going)
+        if released or written or finished:
+            click.echo(f"bulk messages: {released} started, {written} recipients queued, {finished} finished")
         if sent or failed or not loop:
             click.echo(f"sent {sent}, failed {failed}")
 

@@ -11,10 +11,12 @@ _QUEUED_WITH_KEY = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == bi
 
 
 def queue_email(to: str, subject: str, template: str, kind: str,
-                dedupe_key: str | None = None, **context) -> OutboxMessage | None:
+                dedupe_key: str | None = None, transactional: bool = True, **context) -> OutboxMessage | None:
     """Add a message rendered from ``templates/email/<template>.txt`` (and ``.html`` if present).
 
-    With a ``dedupe_key`` the message is queued at most once; a second call returns None.
+    With a ``dedupe_key`` the message is queued at most once; a second call returns None. Mail that
+    is not ``transactional`` (reminders, digests) is skipped when sent if the address is suppressed;
+    the caller checks the member's own choices first (outreach/audience.py).
     The caller commits: the message is sent only if the change that caused it is kept.
     """
     if dedupe_key and db.session.scalar(_QUEUED_WITH_KEY, {"key": dedupe_key}):
@@ -22,8 +24,8 @@ def queue_email(to: str, subject: str, template: str, kind: str,
     context.setdefault("org_name", current_app.config["ORG_NAME"])
     body_text = render_template(f"email/{template}.txt", **context)
     body_html = _render_optional(f"email/{template}.html", context)
-    message = OutboxMessage(to_address=to, subject=subject, body_text=body_text,
-                            body_html=body_html, kind=kind, dedupe_key=dedupe_key)
+    message = OutboxMessage(to_address=to, subject=subject, body_text=body_text, body_html=body_html,
+                            kind=kind, dedupe_key=dedupe_key, transactional=transactional)
     db.session.add(message)
     if dedupe_key:
         db.session.flush()   # a message queued at the same moment elsewhere fails here, not at commit

@@ -1,6 +1,7 @@
 """Member accounts: registration, confirmation, login, passwords, profile."""
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from email_validator import EmailNotValidError
 from sqlalchemy import select
@@ -89,7 +90,7 @@ def tell_of_paused_login(email: str) -> None:
                 reset_link=public_link("members.reset_request"))
 
 
-def _tell_owner(email: str, subject: str, template: str, **links: str) -> None:
+def _tell_owner(email: str, subject: str, template: str, **links: Any) -> None:
     """A notice to the owner of ``email``'s account, if there is one: at most one an hour of each
     kind, so nobody can fill a member's inbox with them."""
     member = find_by_email(email)

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..mail.services import queue_email
 from ..members.forms import normalise_email
 from ..members.models import Member, MembershipStatus, Role
+from ..outreach.audience import address_may_get
 from .clock import local_today
 from .history import LEAP_SHORT_NAME
 from .models import Agreement
@@ -72,8 +73,8 @@ def queue_agreement_digest(today: date, days: int, recipients: list[str]) -> tup
     horizon = today + timedelta(days=days)
     subject = f"Partnership agreements ending within {days} days: {len(items)}"
     queued = 0
-    for address in recipients:
-        message = queue_email(address, subject, "partnerships_digest", kind="agreement-digest",
+    for address in (address for address in recipients if address_may_get(address)):
+        message = queue_email(address, subject, "partnerships_digest", kind="agreement-digest", transactional=False,
                               dedupe_key=f"agreement-digest:{today.isoformat()}:{days}:{address}"[:200],
                               items=items, today=today, horizon=horizon, days=days,
                               by_notice=[i for i in items if i.reason == "notice period ends"],

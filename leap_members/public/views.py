@@ -18,3 +18,8 @@ def about():
 @bp.get("/impact")
 def impact():
     return render_template("public/impact.html", entries=published_timeline())
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("public/privacy.html")

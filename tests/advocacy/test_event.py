@@ -137,7 +137,7 @@ def test_reminders_go_once_to_registered_people_of_events_starting_soon(
     soon = make_action(ActionKind.EVENT, slug="soon", title="Forum soon", capacity=1,
                        starts_at=utcnow() + timedelta(hours=5))
     make_action(ActionKind.EVENT, slug="later", starts_at=utcnow() + timedelta(days=5))
-    registered, waiting = member_factory(), member_factory()
+    registered, waiting = member_factory(email_updates=True), member_factory(email_updates=True)
     _register(new_client(registered), slug="soon")
     _register(new_client(waiting), slug="soon")
     deliver().clear()
@@ -150,11 +150,26 @@ def test_reminders_go_once_to_registered_people_of_events_starting_soon(
     assert signups(soon.id)[0].reminder_sent_at is not None
 
 
-def test_the_hours_option_widens_the_reminder_window(runner, member, new_client, make_action):
+def test_the_hours_option_widens_the_reminder_window(runner, member_factory, new_client, make_action):
     make_action(ActionKind.EVENT, slug="in-two-days", starts_at=utcnow() + timedelta(hours=47))
-    _register(new_client(member), slug="in-two-days")
+    _register(new_client(member_factory(email_updates=True)), slug="in-two-days")
     assert "queued 0" in runner.invoke(args=["send-event-reminders"]).output
     assert "queued 1" in runner.invoke(args=["send-event-reminders", "--hours", "48"]).output
+
+
+def test_reminders_skip_members_who_stopped_leap_email_or_whose_address_bounces(
+        db, runner, member_factory, new_client, make_action, deliver):
+    from leap_members.outreach.models import Suppression
+    make_action(ActionKind.EVENT, slug="soon", title="Forum soon", starts_at=utcnow() + timedelta(hours=5))
+    wants, stopped, bouncing = (member_factory(email_updates=True), member_factory(email_updates=False),
+                                member_factory(email_updates=True))
+    db.session.add(Suppression(address=bouncing.email, reason="hard-bounce"))
+    db.session.commit()
+    for person in (wants, stopped, bouncing):
+        _register(new_client(person), slug="soon")
+    deliver().clear()
+    assert runner.invoke(args=["send-event-reminders"]).output.strip() == "queued 1 event reminder"
+    assert [m["To"] for m in deliver().messages] == [wants.email]
 
 
 def test_an_event_without_capacity_never_waitlists(member_factory, new_client, make_action, signups):

@@ -74,6 +74,7 @@ def test_closing_a_draft_is_refused_with_a_message(as_staff, make_action, db):
     ({"kind": "event", "online": "y", "starts_at": "2030-03-01T18:00", "ends_at": "2030-03-01T17:00"},
      "ends_at", "The end must be after the start."),
     ({"kind": "event", "online": "y", "starts_at": "2030-03-10T02:30"}, "starts_at", "does not exist in this time zone"),
+    ({"kind": "event", "online": "y", "starts_at": "9999-12-31T23:59"}, "starts_at", "before the year 9999"),
     ({"kind": "petition", "goal": "5", "slug": "Bad Slug!"}, "slug", "lower-case letters"),
     ({"kind": "petition", "goal": "5", "title": ""}, "title", "Give the action a title."),
 ])

@@ -22,7 +22,8 @@ DEVELOPMENT_ONLY = {"mail.inbox", "mail.message"}
 # Links whose token is the whole authorisation: whoever holds the link sees the gift (donors
 # without accounts use them). The tests below check the tokens cannot be guessed or forged.
 CAPABILITY_LINKS = {"donations.thanks", "donations.cancelled", "donations.receipt", "donations.fix_card",
-                    "members.confirm_email", "members.reset_password"}
+                    "members.confirm_email", "members.reset_password", "outreach.unsubscribe",
+                    "outreach.one_click_unsubscribe", "outreach.opened", "outreach.click", "public.privacy"}
 
 
 @pytest.fixture
@@ -82,7 +83,9 @@ def test_route_lets_in_exactly_the_roles_its_access_rule_names(app, world, rule,
 PUBLIC = {"public.home", "public.about", "public.impact", "members.join", "members.joined", "members.login",
           "members.reset_request", "members.reset_password", "health.healthz", "health.readyz", "members.confirm_email", "donations.donate", "donations.thanks",
           "donations.cancelled", "donations.receipt", "donations.fix_card", "donations.stripe_webhook",
-          "advocacy.action", "advocacy.action_by_id", "mail.inbox", "mail.message"}
+          "advocacy.action", "advocacy.action_by_id", "mail.inbox", "mail.message", "outreach.unsubscribe",
+          "outreach.one_click_unsubscribe", "outreach.opened", "outreach.click", "public.privacy",
+          "outreach.email_webhook"}
 
 
 def test_only_the_known_public_routes_are_open_to_visitors():

@@ -95,6 +95,8 @@ def cases(world) -> dict:
         "donations.fix_card": (None, f"/donate/fix-card/{tokens['donations.fix_card']}", {}),
         "advocacy.sign_up_post": (world.other, "/actions/world-event/sign-up", {"comment": "See you there."}),
         "advocacy.withdraw_post": (world.owner, "/actions/world-event/withdraw", {}),
+        "outreach.preferences": (world.other, "/account/email-choices",
+                                 {"email_updates": "y", "topics": str(records["topic"].id)}),
     }
 
 
@@ -115,6 +117,7 @@ EXPECTED = {
     "donations.fix_card": (303, {}, {}),
     "advocacy.sign_up_post": (303, {"actions": {"taking_part"}}, {"action_signups": 1, "outbox_messages": 1}),
     "advocacy.withdraw_post": (303, {"action_signups": {"status", "withdrawn_at"}, "actions": {"taking_part"}}, {}),
+    "outreach.preferences": (302, {"members": {"email_updates"}}, {"consents": 1}),
 }
 MEMBER_FACING = ({None, "login", "member"}, {"donations.stripe_webhook"})
 

@@ -44,6 +44,14 @@ FREE_TEXT = {
                    "signatory_a_title", "signatory_b_name", "signatory_b_title"),
     "partnership_changes": ("actor_name", "details"),
     "outbox_messages": ("subject", "body_text", "last_error"),
+    "email_topics": ("name", "description"),
+    "mailings": ("subject", "body_markdown"),
+    "segments": ("name", "description", "query"),
+    "tags": ("name",),
+    "tag_changes": ("tag_name", "source"),
+    # A provider's report is checked only loosely (an "@", no spaces): its address is free text too.
+    "email_suppressions": ("address", "detail"),
+    "email_delivery_events": ("address", "detail"),
 }
 # Text columns that are not free text, and why no payload can reach them.
 NOT_FREE_TEXT = {
@@ -59,12 +67,17 @@ NOT_FREE_TEXT = {
         "actions.timezone", "actions.allowed_categories", "actions.slug", "action_signups.status",
         "agreements.governing_state", "agreements.notice_given_by", "partners.kind", "partners.state",
         "audit_events.action", "consents.kind", "outbox_messages.kind", "stripe_events.outcome",
-        "stripe_events.source", "partnership_changes.action"),
+        "stripe_events.source", "partnership_changes.action", "mailings.status", "email_engagements.kind",
+        "email_suppressions.reason", "email_delivery_events.kind", "email_delivery_events.source",
+        "email_topic_choices.source", "outbox_messages.skipped_reason",
+        "segments.include_ids", "segments.exclude_ids"),
     "secret or internal, never shown": (
         "members.password_hash", "members.session_token", "donations.public_token", "donations.submission_key",
         "agreements.submission_token", "outbox_messages.dedupe_key", "stripe_events.payload",
-        "partners.name_key", "donations.checkout_url", "outbox_messages.message_id"),
-    "never set: e-mails are plain text only": ("outbox_messages.body_html",),
+        "partners.name_key", "donations.checkout_url", "outbox_messages.message_id",
+        "email_delivery_events.source_key", "email_engagements.url"),
+    "HTML the app renders from Markdown with raw HTML off (outreach/rendering.py), shown only in the "
+    "development inbox": ("outbox_messages.body_html",),
     "parsed, then shown row by row: covered by a CSV with payloads below": ("member_imports.content",),
 }
 # Stored but shown on no page (checked: a payload here is never found by the crawl).
@@ -74,7 +87,9 @@ NOT_SHOWN = {"consents.wording", "consents.ip_address", "outbox_messages.last_er
              "stripe_events.stripe_event_id", "stripe_events.type", "stripe_events.note", "donations.stripe_charge_id",
              "donations.stripe_customer_id", "recurring_gifts.stripe_subscription_id",
              "recurring_gifts.stripe_customer_id", "recurring_gifts.last_failed_invoice_id",
-             "recurring_gifts.tribute_name"}
+             "recurring_gifts.tribute_name",
+             # Shown beside their suppression, found by address: a payload in each column cannot match.
+             "email_delivery_events.address", "email_delivery_events.detail"}
 
 UNESCAPED = re.compile(r"<script>xss\(|<img src=x onerror=xss\(|<b zq\d")
 

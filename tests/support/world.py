@@ -19,6 +19,18 @@ from leap_members.extensions import db
 from leap_members.mail.models import OutboxMessage
 from leap_members.members.models import Consent, MembershipStatus, Verification
 from leap_members.members.services import CONFIRM_PURPOSE, RESET_PURPOSE, _password_fingerprint
+from leap_members.outreach import engagement
+from leap_members.outreach.models import (
+    DeliveryEvent,
+    Mailing,
+    MailingStatus,
+    Segment,
+    Suppression,
+    Topic,
+    WelcomeStep,
+)
+from leap_members.outreach.rendering import unsubscribe_token
+from leap_members.outreach.tags import create_tag, tag_member
 from leap_members.partnerships import lifecycle
 from leap_members.partnerships.models import Agreement, Partner, PartnerContact, PartnershipChange
 from leap_members.public.models import TimelineEntry
@@ -83,7 +95,14 @@ class World:
             "agreement_id": [self.records["agreement"].id],
             "partner_id": [self.records["partner"].id],
             "contact_id": [self.records["contact"].id],
+            "mailing_id": [self.records["mailing"].id, self.records["sent_mailing"].id],
+            "topic_id": [self.records["topic"].id],
+            "segment_id": [self.records["segment"].id],
+            "step_id": [self.records["welcome_step"].id],
+            "tag_id": [self.records["tag"].id],
             "filename": ["css/app.css"],
+            "suppression_id": [self.records["suppression"].id],
+            "provider": ["ses"],   # an empty POST is "not an SNS message" (400), whoever sends it
         }
         return values[argument]
 
@@ -128,6 +147,9 @@ def build_world() -> World:
     _actions(world)
     _staff_records(world)
     _partnerships(world)
+    _outreach(world)
+    _bounces(world)
+    _tags(world)
     db.session.commit()
     _tokens(world)
     world.secrets["receipt_number"] = records["paid_gift"].receipt_number
@@ -264,6 +286,42 @@ def _partnerships(world: World) -> None:
                                      actor_name=world.staff.full_name, action="created", details="Agreement recorded."))
 
 
+def _outreach(world: World) -> None:
+    records = world.records
+    records["topic"] = topic = Topic(name="Action alerts")
+    records["segment"] = segment = Segment(name="Verified officers", query="verification=verified")
+    db.session.add_all([topic, segment])
+    db.session.flush()
+    records["mailing"] = Mailing(subject="Hearing on Thursday", body_markdown="Come, {{ first_name }}.",
+                                 topic_id=topic.id, segment_id=segment.id, created_by_id=world.staff.id)
+    records["sent_mailing"] = Mailing(subject="Last week", body_markdown="Thanks.", topic_id=topic.id,
+                                      segment_id=segment.id, status=MailingStatus.SENT, recipients=1)
+    records["welcome_mailing"] = Mailing(subject="Welcome to LEAP", body_markdown="Glad you are here.",
+                                         topic_id=topic.id, status=MailingStatus.WELCOME)
+    db.session.add_all([records["mailing"], records["sent_mailing"], records["welcome_mailing"]])
+    db.session.flush()
+    records["welcome_step"] = WelcomeStep(position=1, delay_days=0, mailing_id=records["welcome_mailing"].id)
+    db.session.add(records["welcome_step"])
+    db.session.flush()
+
+
+def _bounces(world: World) -> None:
+    """An address that bounced, with the report behind it (the suppressions page)."""
+    address = "bounced.reader@example.net"
+    world.records["suppression"] = suppression = Suppression(address=address, reason="hard-bounce",
+                                                             detail="550 5.1.1 mailbox unavailable")
+    db.session.add_all([suppression, DeliveryEvent(source_key="generic:world-1", source="generic", kind="hard-bounce",
+                                                   address=address, detail="550 5.1.1 mailbox unavailable",
+                                                   occurred_at=utcnow())])
+    db.session.flush()
+
+
+def _tags(world: World) -> None:
+    """A tag on the owner, put on from the record (so the timeline has a change)."""
+    world.records["tag"] = tag = create_tag("Speakers bureau volunteers", world.staff)
+    tag_member(world.owner, tag, world.staff)
+
+
 def _tokens(world: World) -> None:
     owner, records = world.owner, world.records
     public = records["paid_gift"].public_token
@@ -275,4 +333,8 @@ def _tokens(world: World) -> None:
         "donations.receipt": public,
         "donations.fix_card": make_token(FIX_CARD_PURPOSE, {"id": records["monthly"].id,
                                                             "sub": records["monthly"].stripe_subscription_id}),
+        "outreach.unsubscribe": unsubscribe_token(owner.id, records["sent_mailing"].id),
+        "outreach.one_click_unsubscribe": unsubscribe_token(owner.id, records["sent_mailing"].id),
+        "outreach.opened": make_token(engagement.PURPOSE, {"o": records["outbox"].id}),
+        "outreach.click": make_token(engagement.PURPOSE, {"o": records["outbox"].id, "u": "https://leap.example/"}),
     }

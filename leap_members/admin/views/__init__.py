@@ -2,11 +2,7 @@
 from flask import abort
 
 from ...extensions import db
-from ..filters import BadFilter, DirectoryQuery, parse_query
-
-# Ids are 32-bit integers in PostgreSQL; a longer number in a URL is simply not found
-# (asking the database would fail with "integer out of range").
-MAX_ID = 2**31 - 1
+from ..filters import MAX_ID, BadFilter, DirectoryQuery, parse_query
 
 
 def parse_id(text: str | None) -> int | None:

@@ -1,11 +1,16 @@
 """One member's record: profile, timeline, notes, status, role, merge."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
+from ...core import registry
 from ...core.access import admin_required, staff_required
 from ...extensions import db
 from ...members.models import Member
 from ...members.services import find_by_email
+from ...outreach.audience import email_status
+from ...outreach.bounces import active_suppression
+from ...outreach.models import SuppressionReason
 from .. import bp
 from ..directory import flags_for
 from ..filters import STATUS_LABELS, VERIFICATION_LABELS
@@ -13,6 +18,12 @@ from ..forms import DecisionForm, MergeForm, NoteForm, RoleForm, StatusForm
 from ..merge import MergeRefused, check_mergeable, merge_into, merge_members
 from ..records import ChangeRefused, add_note, change_role, change_status, notes_of, timeline
 from . import found_or_404, parse_id
+
+
+def feature_panels(member: Member) -> list[Markup]:
+    """What each feature shows on the record (tags, ...), each from its own autoescaped template."""
+    return [Markup(render_template(template, **context))  # nosec B704
+            for template, context in (panel(member) for panel in registry.member_panels)]
 
 
 def render_record(member: Member, status: int = 200, **forms):
@@ -23,7 +34,9 @@ def render_record(member: Member, status: int = 200, **forms):
     return render_template("admin/member.html", member=member, events=timeline(member), notes=notes_of(member),
                            flags=flags_for([member.id])[member.id], merged_into=merge_into(member.id),
                            status_labels=STATUS_LABELS, verification_labels=VERIFICATION_LABELS,
-                           merge_form=MergeForm(), **forms), status
+                           merge_form=MergeForm(), email_status=email_status(member),
+                           suppression=active_suppression(member.email), suppression_reasons=SuppressionReason.LABELS,
+                           panels=feature_panels(member), **forms), status
 
 
 @bp.get("/members/<int:member_id>")
