@@ -41,16 +41,18 @@ class Lease:
 
         Rows another worker is leasing at the same moment are skipped (SKIP LOCKED; on SQLite the
         write lock makes workers take turns). One UPDATE ... RETURNING: the id and ``columns`` of
-        each leased row, oldest first.
+        each leased row, oldest first. A second take (the outbox takes transactional mail, then bulk)
+        adds to what is held, under the same end, so renewing and handing back reach every row.
         """
-        self.until = utcnow() + self.length
+        if not self.held:
+            self.until = utcnow() + self.length
         oldest = select(self.model.id).where(*due).order_by(self.model.id).limit(limit).with_for_update(skip_locked=True)
         statement = (update(self.model).where(self.model.id.in_(oldest.scalar_subquery()))
                      .values({self.column: self.until}).returning(self.model.id, *columns)
                      .execution_options(synchronize_session=False))
         leased = db.session.execute(statement).all()
         db.session.commit()
-        self.held = {row.id for row in leased}
+        self.held |= {row.id for row in leased}
         return sorted(leased, key=lambda row: row.id)
 
     def finished(self, row_id: int) -> None:

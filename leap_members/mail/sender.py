@@ -43,9 +43,7 @@ def send_pending(limit: int = 100, keep_going: Callable[[], bool] = lambda: True
     rows = list(lease.take([*due, OutboxMessage.transactional.is_(True)], limit, *_BUILT_FROM))
     room = min(limit - len(rows), _bulk_allowance(cfg["MAIL_BULK_PER_MINUTE"]))
     if room > 0:
-        bulk = Lease(OutboxMessage, OutboxMessage.next_attempt_at)
-        rows += bulk.take([*due, OutboxMessage.transactional.is_(False), delivery.sendable()], room, *_BUILT_FROM)
-        lease.held |= bulk.held
+        rows += lease.take([*due, OutboxMessage.transactional.is_(False), delivery.sendable()], room, *_BUILT_FROM)
     if not rows:
         return 0, 0
     try:

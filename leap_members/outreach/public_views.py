@@ -15,6 +15,7 @@ from . import bp, engagement
 from .audience import topic_choices
 from .choices import open_topics, read_unsubscribe_link, set_all_bulk, set_topic
 from .forms import EmailChoicesForm, UnsubscribeForm
+from .reports import unsubscribe_source
 
 ONE_CLICK_BODY = "List-Unsubscribe=One-Click"
 
@@ -59,7 +60,7 @@ def unsubscribe(token: str):
     form = UnsubscribeForm()
     done = None
     if form.validate_on_submit():
-        context = _context(f"unsubscribe link of message {mailing.id}")
+        context = _context(unsubscribe_source("page", mailing.id))
         if form.scope.data == "all":
             set_all_bulk(member, False, context)
             done = "all"
@@ -84,7 +85,7 @@ def one_click_unsubscribe(token: str):
     member, mailing = _link_or_404(token)
     if request.form.get("List-Unsubscribe") != "One-Click":
         abort(400, f"A one-click unsubscribe posts “{ONE_CLICK_BODY}”.")
-    set_topic(member, mailing.topic, False, _context(f"one-click unsubscribe of message {mailing.id}"))
+    set_topic(member, mailing.topic, False, _context(unsubscribe_source("one-click", mailing.id)))
     db.session.commit()
     return "You are unsubscribed.\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
 

@@ -26,15 +26,18 @@ class MailingReport:
     clicks: int | None
 
 
-def unsubscribe_sources(mailing_id: int) -> tuple[str, str, str]:
-    """The consent sources (choices.py) of unsubscribing through this message's links and its mailto."""
-    return (f"unsubscribe link of message {mailing_id}", f"one-click unsubscribe of message {mailing_id}",
-            mailto_unsubscribe_source(mailing_id))
+# How each way of unsubscribing through a message is recorded as the consent's source: the unsubscribe
+# page, the RFC 8058 one-click POST, and mail to MAIL_UNSUBSCRIBE_ADDRESS (returned_mail.py).
+UNSUBSCRIBE_WAYS = {"page": "unsubscribe link", "one-click": "one-click unsubscribe", "mailto": "e-mailed unsubscribe"}
 
 
-def mailto_unsubscribe_source(mailing_id: int) -> str:
-    """The consent source of an unsubscribe e-mailed to MAIL_UNSUBSCRIBE_ADDRESS (returned_mail.py)."""
-    return f"e-mailed unsubscribe of message {mailing_id}"
+def unsubscribe_source(way: str, mailing_id: int) -> str:
+    return f"{UNSUBSCRIBE_WAYS[way]} of message {mailing_id}"
+
+
+def unsubscribe_sources(mailing_id: int) -> tuple[str, ...]:
+    """Every consent source of unsubscribing through this message, for its report."""
+    return tuple(unsubscribe_source(way, mailing_id) for way in UNSUBSCRIBE_WAYS)
 
 
 def report(mailing: Mailing) -> MailingReport:

@@ -24,7 +24,7 @@ from ..members.services import ConsentContext
 from .bounces import normalise, outbox_message_for, record_event, source_key
 from .choices import read_unsubscribe_link, set_topic
 from .models import DeliveryKind
-from .reports import mailto_unsubscribe_source
+from .reports import unsubscribe_source
 
 SOURCE = "mailbox"
 RECORDED, KNOWN, UNSUBSCRIBED, NOT_OURS, UNPARSEABLE = "recorded", "known", "unsubscribed", "not ours", "unparseable"
@@ -94,7 +94,7 @@ def apply(returned: Returned) -> str:
             member, mailing = read_unsubscribe_link(returned.unsubscribe_token)
         except TokenError:
             return UNPARSEABLE
-        set_topic(member, mailing.topic, False, ConsentContext(mailto_unsubscribe_source(mailing.id), None))
+        set_topic(member, mailing.topic, False, ConsentContext(unsubscribe_source("mailto", mailing.id), None))
         return UNSUBSCRIBED
     outbox_id = outbox_message_for(returned.message_id, returned.return_paths)
     if outbox_id is None:

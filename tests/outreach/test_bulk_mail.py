@@ -215,3 +215,17 @@ def test_opens_and_clicks_are_counted_only_when_the_sender_asked(app, db, crowd,
     db.session.refresh(counted)
     figures = report(counted)
     assert (figures.opens, figures.clicks) == (1, 1) and report(quiet).opens is None
+
+
+def test_a_worker_stopped_mid_batch_hands_back_its_bulk_rows_with_its_transactional_ones(
+        db, crowd, staff, make_mailing):
+    from leap_members.mail.sender import send_pending
+    from leap_members.mail.services import queue_email
+    mailing = make_mailing()
+    sending.send(mailing.id, staff)
+    sending.write_outbox()
+    queue_email("reset@example.org", "Reset", "confirm_email", kind="test", member=crowd["ana"], link="http://x/1")
+    db.session.commit()
+    assert send_pending(keep_going=lambda: False) == (0, 0)
+    leases = db.session.scalars(select(OutboxMessage.next_attempt_at)).all()
+    assert len(leases) == 3 and all(due <= utcnow() for due in leases)   # all due again at once, bulk too
