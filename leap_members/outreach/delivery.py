@@ -16,7 +16,7 @@ from ..mail.sender import header_text
 from ..members.models import Member
 from .audience import may_get_bulk
 from .models import Mailing, MailingStatus, Suppression
-from .rendering import render
+from .rendering import Prepared, prepare, render
 from .verp import return_path
 
 NOT_WANTED = "the member no longer gets this topic, or the address is suppressed"
@@ -37,6 +37,7 @@ def build_all(rows: list, build_plain: Callable[[object], Message],
     members = {member.id: member for member in db.session.scalars(
         select(Member).where(Member.id.in_({row.member_id for row in rows if row.mailing_id and row.member_id})))}
     allowed = _still_allowed(rows, mailings)
+    prepared = {mailing_id: prepare(mailing) for mailing_id, mailing in mailings.items()}   # once a batch
     blocked = _suppressed({row.to_address for row in rows if not row.transactional and not row.mailing_id})
     built, skipped = [], {}
     for row in rows:
@@ -50,7 +51,7 @@ def build_all(rows: list, build_plain: Callable[[object], Message],
         elif (row.mailing_id, row.member_id) not in allowed or row.member_id not in members:
             skipped[row.id] = NOT_WANTED
         else:
-            built.append((row.id, _bulk_email(row, mailings[row.mailing_id], members[row.member_id], build_plain),
+            built.append((row.id, _bulk_email(row, prepared[row.mailing_id], members[row.member_id], build_plain),
                           return_path(row.id)))
     for row_id, reason in skipped.items():
         db.session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(skipped_reason=reason))
@@ -75,8 +76,8 @@ def _suppressed(addresses: set[str]) -> set[str]:
                                                                      Suppression.lifted_at.is_(None))))
 
 
-def _bulk_email(row, mailing: Mailing, member: Member, build_plain) -> Message:
-    rendered = render(mailing, member, row.id)
+def _bulk_email(row, message: Prepared, member: Member, build_plain) -> Message:
+    rendered = render(message, member, row.id)
     # The leased row with the member's own subject and bodies.
     email = build_plain(SimpleNamespace(to_address=row.to_address, subject=rendered.subject, body_text=rendered.text,
                                         body_html=rendered.html, reply_to=row.reply_to, message_id=row.message_id))

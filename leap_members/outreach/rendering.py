@@ -7,7 +7,6 @@ escaped, so a name can neither format nor inject anything.
 """
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from html import escape
 
 from flask import current_app
@@ -69,16 +68,47 @@ def unsubscribe_token(member_id: int, mailing_id: int) -> str:
     return make_token(UNSUBSCRIBE_PURPOSE, {"member": member_id, "mailing": mailing_id})
 
 
-def render(mailing: Mailing, member: Member, outbox_id: int | None = None) -> Rendered:
+@dataclass(frozen=True)
+class Prepared:
+    """What every member's copy of a message shares: made once per message (per sending batch)."""
+    mailing: Mailing
+    html: str                               # the Markdown as HTML, fields still in
+    text: str                               # the Markdown as plain text, fields still in
+    actions: dict[str, tuple[str, str]]     # each action field: (plain text, HTML)
+
+
+def prepare(mailing: Mailing) -> Prepared:
+    actions: dict[str, tuple[str, str]] = {}
+    for found in FIELD.finditer(mailing.subject + "\n" + mailing.body_markdown):
+        name, slug = found.groups()
+        if name != "action":
+            continue
+        action = db.session.scalar(select(Action).where(Action.slug == slug))
+        url = public_link("advocacy.action", slug=slug) if action else ""
+        actions[found.group(0)] = ((f"{action.title}: {url}", f'<a href="{escape(url)}">{escape(action.title)}</a>')
+                                   if action else ("", ""))
+    return Prepared(mailing=mailing, html=_markdown.render(mailing.body_markdown),
+                    text=_LINK.sub(r"\1 (\2)", mailing.body_markdown), actions=actions)
+
+
+def render(message: Mailing | Prepared, member: Member, outbox_id: int | None = None) -> Rendered:
     """The message as ``member`` gets it; with ``outbox_id``, and if the sender asked for it, with
     opens and clicks counted (engagement.py)."""
+    prepared = message if isinstance(message, Prepared) else prepare(message)
+    mailing = prepared.mailing
     token = unsubscribe_token(member.id, mailing.id)
     unsubscribe_url = public_link("outreach.unsubscribe", token=token)
     choices_url = public_link("outreach.preferences")
-    values = _values(mailing, member)
-    subject = FIELD.sub(lambda m: values[m.group(0)][0], mailing.subject)
-    html = FIELD.sub(lambda m: values[m.group(0)][1], as_html(mailing.body_markdown))
-    text = FIELD.sub(lambda m: values[m.group(0)][0], _LINK.sub(r"\1 (\2)", mailing.body_markdown))
+
+    def filled(text: str, as_html: bool) -> str:
+        def value(found: re.Match) -> str:
+            if found.group(0) in prepared.actions:
+                return prepared.actions[found.group(0)][as_html]
+            plain = MEMBER_FIELDS[found.group(1)](member) if found.group(1) in MEMBER_FIELDS else ""
+            return escape(plain) if as_html else plain
+        return FIELD.sub(value, text)
+
+    subject, html, text = filled(mailing.subject, False), filled(prepared.html, True), filled(prepared.text, False)
     org = current_app.config["ORG_NAME"]
     address = current_app.config["ORG_ADDRESS"]
     why = f"You get this because you chose “{mailing.topic.name}” e-mails from {org}."
@@ -97,30 +127,6 @@ def render(mailing: Mailing, member: Member, outbox_id: int | None = None) -> Re
     if mailing.track_engagement and outbox_id is not None:
         html = track(html, outbox_id, skip=(unsubscribe_url, choices_url))
     return Rendered(subject=subject, text=text, html=_page(html), headers=headers)
-
-
-@lru_cache(maxsize=16)
-def as_html(markdown: str) -> str:
-    """The Markdown as HTML, fields still in: the same for every member, so made once per text."""
-    return _markdown.render(markdown)
-
-
-def _values(mailing: Mailing, member: Member) -> dict[str, tuple[str, str]]:
-    """Each field of the message: (plain text, HTML)."""
-    values: dict[str, tuple[str, str]] = {}
-    for found in FIELD.finditer(mailing.subject + "\n" + mailing.body_markdown):
-        name, argument = found.groups()
-        if name == "action":
-            action = db.session.scalar(select(Action).where(Action.slug == argument))
-            if action is None:
-                values[found.group(0)] = ("", "")
-                continue
-            url = public_link("advocacy.action", slug=action.slug)
-            values[found.group(0)] = (f"{action.title}: {url}", f'<a href="{escape(url)}">{escape(action.title)}</a>')
-        else:
-            value = MEMBER_FIELDS[name](member) if name in MEMBER_FIELDS else ""
-            values[found.group(0)] = (value, escape(value))
-    return values
 
 
 def _page(body: str) -> str:

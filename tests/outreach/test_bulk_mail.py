@@ -229,3 +229,18 @@ def test_a_worker_stopped_mid_batch_hands_back_its_bulk_rows_with_its_transactio
     assert send_pending(keep_going=lambda: False) == (0, 0)
     leases = db.session.scalars(select(OutboxMessage.next_attempt_at)).all()
     assert len(leases) == 3 and all(due <= utcnow() for due in leases)   # all due again at once, bulk too
+
+
+def test_an_action_field_links_each_copy_to_the_action_and_a_name_cannot_inject_markup(
+        db, crowd, staff, make_mailing, run_worker):
+    from tests.advocacy.factories import build_action
+    build_action(slug="hearing-letter", title="Write to the committee")
+    crowd["ana"].first_name = "<b>Ana</b>"
+    db.session.commit()
+    mailing = make_mailing(body_markdown="Hi {{ first_name }}: {{ action:hearing-letter }}")
+    sending.send(mailing.id, staff)
+    received = run_worker().last_to("ana@example.org")
+    html = received.get_body(preferencelist=("html",)).get_content()
+    assert '<a href="http://localhost/actions/hearing-letter">Write to the committee</a>' in html
+    assert "&lt;b&gt;Ana&lt;/b&gt;" in html and "<b>Ana</b>" not in html
+    assert "Write to the committee: http://localhost/actions/hearing-letter" in body_of(received)
