@@ -5,7 +5,9 @@ from sqlalchemy.orm import aliased
 from ..core.database import rows_changed
 from ..core.registry import TimelineEvent, member_panel, merge_step, timeline_source
 from ..extensions import db
-from .models import MemberTag, TagChange
+from .audience import email_status
+from .bounces import active_suppression
+from .models import MemberTag, SuppressionReason, TagChange
 from .tag_forms import MemberTagForm, tag_choices
 from .tags import changes_of, tags_of
 
@@ -16,6 +18,13 @@ def tag_timeline(member):
     for change in changes_of(member):
         text = f"Tagged “{change.tag_name}”" if change.added else f"Tag “{change.tag_name}” removed"
         yield TimelineEvent(when=change.at, kind="tag", text=f"{text} ({change.source})")
+
+
+@member_panel
+def email_panel(member) -> tuple[str, dict]:
+    return "outreach/_member_email.html", {"email_status": email_status(member),
+                                           "suppression": active_suppression(member.email),
+                                           "suppression_reasons": SuppressionReason.LABELS}
 
 
 @member_panel

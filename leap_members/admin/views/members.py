@@ -8,9 +8,6 @@ from ...core.access import admin_required, staff_required
 from ...extensions import db
 from ...members.models import Member
 from ...members.services import find_by_email
-from ...outreach.audience import email_status
-from ...outreach.bounces import active_suppression
-from ...outreach.models import SuppressionReason
 from .. import bp
 from ..directory import flags_for
 from ..filters import STATUS_LABELS, VERIFICATION_LABELS
@@ -34,9 +31,7 @@ def render_record(member: Member, status: int = 200, **forms):
     return render_template("admin/member.html", member=member, events=timeline(member), notes=notes_of(member),
                            flags=flags_for([member.id])[member.id], merged_into=merge_into(member.id),
                            status_labels=STATUS_LABELS, verification_labels=VERIFICATION_LABELS,
-                           merge_form=MergeForm(), email_status=email_status(member),
-                           suppression=active_suppression(member.email), suppression_reasons=SuppressionReason.LABELS,
-                           panels=feature_panels(member), **forms), status
+                           merge_form=MergeForm(), panels=feature_panels(member), **forms), status
 
 
 @bp.get("/members/<int:member_id>")
