@@ -62,12 +62,12 @@ def _mailing(segment_query: str = "") -> Mailing:
 
 
 def _clean_up() -> None:
-    ids = select(Mailing.id).where(Mailing.subject.like("Hearing on Thursday%"))
-    db.session.execute(delete(OutboxMessage).where(OutboxMessage.mailing_id.in_(ids)))
-    for model in (Mailing, Segment, Topic):
-        column = model.subject if model is Mailing else model.name
-        db.session.execute(delete(model).where(column.like("Hearing on Thursday%") if model is Mailing
-                                               else column.like("Bench %")))
+    """Take out what a bench run added: its messages (with their outbox rows), segments and topics."""
+    bench_mailings = select(Mailing.id).where(Mailing.subject.like("Hearing on Thursday%"))
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.mailing_id.in_(bench_mailings)))
+    db.session.execute(delete(Mailing).where(Mailing.id.in_(bench_mailings)))
+    db.session.execute(delete(Segment).where(Segment.name.like("Bench %")))
+    db.session.execute(delete(Topic).where(Topic.name.like("Bench %")))
     db.session.commit()
 
 
