@@ -150,6 +150,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_RESET": os.environ.get("RATELIMIT_RESET", "5 per minute;20 per hour"),
         "RATELIMIT_DONATE": os.environ.get("RATELIMIT_DONATE", "10 per minute;60 per hour"),
         "RATELIMIT_ACTION_SIGNUP": os.environ.get("RATELIMIT_ACTION_SIGNUP", "30 per minute"),
+        # Requests per API key (or per address without one), every method.
+        "RATELIMIT_API": os.environ.get("RATELIMIT_API", "600 per minute"),
+        # The API's records carry leap_members:<uuid>, and the same uuid under this system's name too
+        # (e.g. "action_network") for tools that look only for their own prefix. Empty: only ours.
+        "API_EXTRA_ID_SYSTEM": os.environ.get("API_EXTRA_ID_SYSTEM", "").strip(),
         # Mail: written to the outbox, sent by `flask send-mail`.
         "MAIL_FROM": os.environ.get("MAIL_FROM", "LEAP Members <members@leap.example>"),
         "SMTP_HOST": os.environ.get("SMTP_HOST", "localhost"),

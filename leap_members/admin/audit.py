@@ -17,6 +17,8 @@ ACTIONS = {
     "verification": "Verification decisions",
     "merge": "Merges",
     "impact": "Impact timeline edits",
+    "api": "API writes",
+    "api-key": "API keys",
 }
 AUDIT_PAGE_SIZE = 50
 

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.identifiers import HasUuid
 from ..core.timeutil import utcnow
 from ..extensions import Model
 from ..members.models import Member
@@ -50,7 +51,7 @@ class SignupStatus:
               WITHDRAWN: "Offer withdrawn"}
 
 
-class Action(Model):
+class Action(HasUuid, Model):
     """Something members can do: sign, write, attend or offer to speak."""
     __tablename__ = "actions"
     __table_args__ = (Index("ix_actions_status_kind", "status", "kind"),)
@@ -148,12 +149,13 @@ class ActionTarget(Model):
         return f"{self.name}, {self.title}" if self.title else self.name
 
 
-class ActionSignup(Model):
+class ActionSignup(HasUuid, Model):
     """One member's part in one action; at most one row per member and action."""
     __tablename__ = "action_signups"
     __table_args__ = (
         UniqueConstraint("action_id", "member_id"),
         Index("ix_action_signups_action_status", "action_id", "status", "queued_at"),
+        Index("ix_action_signups_updated_at", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

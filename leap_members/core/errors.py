@@ -12,6 +12,8 @@ def _wants_json() -> bool:
 
 
 def render_error(status: int, title: str, message: str):
+    if request.path.startswith("/api/"):   # the API's errors are OSDI's: {"error": "the message"}
+        return jsonify(error=message or title), status
     if _wants_json():
         return jsonify(error=title, message=message), status
     try:

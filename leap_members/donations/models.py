@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.identifiers import HasUuid
 from ..core.timeutil import utcnow
 from ..extensions import Model
 
@@ -89,12 +90,13 @@ class GiftDetailsMixin:
         return label[0].lower() + label[1:] if label else None
 
 
-class Donation(GiftDetailsMixin, Model):
+class Donation(HasUuid, GiftDetailsMixin, Model):
     """One gift: a one-time payment, or one monthly charge of a recurring gift."""
     __tablename__ = "donations"
     __table_args__ = (
         Index("ix_donations_status_paid_at", "status", "paid_at"),
         Index("ix_donations_donor_email", "donor_email"),
+        Index("ix_donations_updated_at", "updated_at", "id"),
         CheckConstraint("total_cents >= amount_cents AND amount_cents > 0", name="positive_amounts"),
     )
 

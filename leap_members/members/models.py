@@ -3,9 +3,10 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, func
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.identifiers import HasUuid
 from ..core.timeutil import utcnow
 from ..extensions import Model
 from .categories import CATEGORIES, PROFESSIONAL_CODES
@@ -38,7 +39,7 @@ class Verification:
     ALL = (NOT_APPLICABLE, PENDING, VERIFIED, REJECTED)
 
 
-class Member(UserMixin, Model):
+class Member(HasUuid, UserMixin, Model):
     __tablename__ = "members"
     # One index per directory sort (admin/filters.SORTS), ending with the id that breaks ties, so a
     # page is read in order from the index instead of sorting every match (PostgreSQL; SQLite's
@@ -49,6 +50,8 @@ class Member(UserMixin, Model):
         Index("ix_members_category_status", "category", "status", "id"),
         Index("ix_members_state_zip", "state", "zip_code", "id"),
         Index("ix_members_verification", "verification", "id"),
+        # The API pages people by when they last changed (api/paging.py).
+        Index("ix_members_updated_at", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,6 +69,8 @@ class Member(UserMixin, Model):
     years_of_service: Mapped[int | None]
     affiliation_private: Mapped[bool] = mapped_column(default=False)
     email_updates: Mapped[bool] = mapped_column(default=False)
+    # Other tools' fields (the API's custom_fields): names and values they chose, kept as given.
+    custom_fields: Mapped[dict] = mapped_column(JSON, default=dict)
 
     email_confirmed_at: Mapped[datetime | None] = mapped_column(active_history=True)  # see advocacy/tally.py
     pending_email: Mapped[str | None] = mapped_column(String(254))

@@ -50,15 +50,28 @@ def address_may_get(address: str) -> bool:
 
 def email_status(member: Member) -> str:
     """The OSDI status of the member's address."""
-    history = db.session.execute(select(Suppression.reason, Suppression.lifted_at)
-                                 .where(Suppression.address == member.email)
-                                 .order_by(Suppression.created_at.desc())).all()
+    return email_statuses([member])[member.id]
+
+
+def email_statuses(members) -> dict[int, str]:
+    """The OSDI status of each member's address, by member id, in one query."""
+    by_address: dict[str, list[tuple[str, object]]] = {}
+    addresses = [member.email for member in members]
+    if addresses:
+        for address, reason, lifted in db.session.execute(
+                select(Suppression.address, Suppression.reason, Suppression.lifted_at)
+                .where(Suppression.address.in_(addresses)).order_by(Suppression.created_at.desc())):
+            by_address.setdefault(address, []).append((reason, lifted))
+    return {member.id: _status(by_address.get(member.email, []), member.email_updates) for member in members}
+
+
+def _status(history: list[tuple[str, object]], email_updates: bool) -> str:
     active = next((reason for reason, lifted in history if lifted is None), None)
     if active == SuppressionReason.COMPLAINT:
         return EmailStatus.SPAM_COMPLAINT
     if active is not None:
         return EmailStatus.BOUNCING
-    if not member.email_updates:
+    if not email_updates:
         return EmailStatus.UNSUBSCRIBED
     reasons = {reason for reason, _ in history}
     if SuppressionReason.COMPLAINT in reasons:

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.identifiers import HasUuid
 from ..core.timeutil import utcnow
 from ..extensions import Model
 
@@ -53,12 +54,13 @@ class MailingStatus:
               CANCELLED: "Cancelled", SENT: "Sent", WELCOME: "Welcome series"}
 
 
-class Tag(Model):
+class Tag(HasUuid, Model):
     __tablename__ = "tags"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
 
 
@@ -88,7 +90,7 @@ class TagChange(Model):
     by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
 
 
-class Segment(Model):
+class Segment(HasUuid, Model):
     """A directory query saved under a name, evaluated whenever it is used (never a frozen list)."""
     __tablename__ = "segments"
 

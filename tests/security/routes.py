@@ -15,6 +15,8 @@ ALLOWED = {
     "member": {"member", "other_member", "staff", "admin"},
     "staff": {"staff", "admin"},
     "admin": {"admin"},
+    # The API takes only its own keys (OSDI-API-Token): no session, not even an admin's, gets in.
+    "api key": set(),
 }
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 

@@ -45,7 +45,9 @@ def to_login(response) -> bool:
 
 
 def turned_away(response, role: str, access: str | None) -> bool:
-    """The refusal each kind of person gets: log in, confirm your address first, or 403."""
+    """The refusal each kind of person gets: log in, confirm your address first, or 403; 401 from the API."""
+    if access == "api key":
+        return response.status_code == 401
     if role == "anonymous":
         return to_login(response)
     if role == "unconfirmed" and access == "member":

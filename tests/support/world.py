@@ -102,6 +102,7 @@ class World:
             "tag_id": [self.records["tag"].id],
             "filename": ["css/app.css"],
             "suppression_id": [self.records["suppression"].id],
+            "uuid": [self.owner.uuid],   # the API (every route there answers 401 to a session)
             "provider": ["ses"],   # an empty POST is "not an SNS message" (400), whoever sends it
         }
         return values[argument]

@@ -1,0 +1,33 @@
+"""The API other tools speak: Action Network's v2 dialect of OSDI, in HAL+JSON, under /api/v2/.
+
+People, tags and taggings, donations, petitions and signatures, events and attendances, letter
+campaigns, and the saved segments as lists; keys from the staff console or `flask create-api-key`.
+"""
+from flask import Blueprint, Flask
+
+from ..extensions import csrf, limiter
+
+bp = Blueprint("api", __name__, url_prefix="/api/v2")
+csrf.exempt(bp)   # no cookie authenticates the API (auth.py), so there is no session to forge requests with
+
+from . import entry, people  # noqa: E402,F401  (each module adds its routes to bp)
+from .auth import authenticate, rate_limit_key  # noqa: E402
+
+
+@bp.before_request
+def check_key():
+    if not getattr(bp.view_functions.get(_endpoint_name()), "public", False):
+        authenticate()
+
+
+def _endpoint_name() -> str:
+    from flask import request
+    return (request.endpoint or "").removeprefix("api.")
+
+
+def init_app(app: Flask) -> None:
+    from .cli import create_api_key_command, list_api_keys_command, revoke_api_key_command
+
+    limiter.limit(lambda: app.config["RATELIMIT_API"], key_func=rate_limit_key)(bp)
+    for command in (create_api_key_command, list_api_keys_command, revoke_api_key_command):
+        app.cli.add_command(command)
