@@ -4,12 +4,20 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, func
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..core.identifiers import HasUuid
 from ..core.timeutil import utcnow
 from ..extensions import Model
 from .categories import CATEGORIES, PROFESSIONAL_CODES
+
+
+def phone_digits(number: str | None) -> str | None:
+    """The digits of a phone number, without a US number's leading 1; None when it has none."""
+    digits = "".join(character for character in number or "" if character.isdigit())
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    return digits[:30] or None
 
 
 def new_session_token() -> str:
@@ -63,6 +71,9 @@ class Member(HasUuid, UserMixin, Model):
     state: Mapped[str] = mapped_column(String(2))
     zip_code: Mapped[str] = mapped_column(String(10))
     phone: Mapped[str | None] = mapped_column(String(30))
+    # The phone number's digits, US numbers without the leading 1: how the API matches a person by
+    # phone whatever the punctuation ("(555) 010-0100" is "+1 555 010 0100"). Kept by set_phone_digits.
+    phone_digits: Mapped[str | None] = mapped_column(String(30), index=True)
     category: Mapped[str] = mapped_column(String(20))
     organisation: Mapped[str | None] = mapped_column(String(200))
     role_title: Mapped[str | None] = mapped_column(String(200))
@@ -87,6 +98,11 @@ class Member(HasUuid, UserMixin, Model):
     last_login_at: Mapped[datetime | None]
 
     consents: Mapped[list["Consent"]] = relationship(back_populates="member", order_by="Consent.id")
+
+    @validates("phone")
+    def set_phone_digits(self, key: str, value: str | None) -> str | None:
+        self.phone_digits = phone_digits(value)
+        return value
 
     # Flask-Login identity: id plus the session token, so a rotated token
     # makes every copied old cookie useless.

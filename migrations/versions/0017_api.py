@@ -1,6 +1,6 @@
 """api: keys, a uuid on every record the API names, custom fields, indexes for paging by change
 
-Existing rows get a random uuid each. People, gifts and sign-ups get an index on (updated_at, id):
+Existing rows get a random uuid each; members get their phone number's digits (matching by phone). People, gifts and sign-ups get an index on (updated_at, id):
 the API pages them in that order without sorting the table.
 
 Revision ID: 0017
@@ -22,6 +22,25 @@ UUID_TABLES = ('members', 'tags', 'segments', 'donations', 'actions', 'action_si
 UPDATED_AT_INDEXES = {'members': 'ix_members_updated_at', 'donations': 'ix_donations_updated_at',
                       'action_signups': 'ix_action_signups_updated_at'}
 BATCH = 5000
+# SQLite rebuilds a table to alter it, and the rebuild drops its triggers: the members' search index
+# (members/search.py, as at this revision) is kept in step by these, made again after each rebuild.
+_SEARCHED = 'first_name, last_name, email, organisation'
+_INDEX_NEW = ("INSERT INTO member_search(rowid, first_name, last_name, email, organisation) "
+              "VALUES (new.id, new.first_name, new.last_name, new.email, new.organisation);")
+_UNINDEX_OLD = ("INSERT INTO member_search(member_search, rowid, first_name, last_name, email, organisation) "
+                "VALUES ('delete', old.id, old.first_name, old.last_name, old.email, old.organisation);")
+SEARCH_TRIGGERS = [
+    f"CREATE TRIGGER IF NOT EXISTS member_search_insert AFTER INSERT ON members BEGIN {_INDEX_NEW} END",
+    f"CREATE TRIGGER IF NOT EXISTS member_search_delete AFTER DELETE ON members BEGIN {_UNINDEX_OLD} END",
+    f"CREATE TRIGGER IF NOT EXISTS member_search_update AFTER UPDATE OF {_SEARCHED} ON members "
+    f"BEGIN {_UNINDEX_OLD} {_INDEX_NEW} END",
+]
+
+
+def _restore_search_triggers() -> None:
+    if op.get_bind().dialect.name == 'sqlite':
+        for statement in SEARCH_TRIGGERS:
+            op.execute(statement)
 
 
 def _fill_uuids(table: str) -> None:
@@ -32,6 +51,25 @@ def _fill_uuids(table: str) -> None:
     for start in range(0, len(ids), BATCH):
         connection.execute(statement, [{'row_id': row_id, 'new_uuid': str(uuid.uuid4())}
                                        for row_id in ids[start:start + BATCH]])
+
+
+def _digits(number):
+    digits = ''.join(character for character in number or '' if character.isdigit())
+    if len(digits) == 11 and digits.startswith('1'):
+        digits = digits[1:]
+    return digits[:30] or None
+
+
+def _fill_phone_digits() -> None:
+    connection = op.get_bind()
+    members = sa.table('members', sa.column('id', sa.Integer), sa.column('phone', sa.String),
+                       sa.column('phone_digits', sa.String))
+    rows = [{'row_id': row_id, 'digits': _digits(phone)} for row_id, phone in
+            connection.execute(sa.select(members.c.id, members.c.phone).where(members.c.phone.is_not(None)))]
+    statement = sa.update(members).where(members.c.id == sa.bindparam('row_id')).values(
+        phone_digits=sa.bindparam('digits'))
+    for start in range(0, len(rows), BATCH):
+        connection.execute(statement, rows[start:start + BATCH])
 
 
 def upgrade():
@@ -59,6 +97,9 @@ def upgrade():
             batch_op.create_unique_constraint(op.f(f'uq_{table}_uuid'), ['uuid'])
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.add_column(sa.Column('custom_fields', sa.JSON(), nullable=False, server_default='{}'))
+        batch_op.add_column(sa.Column('phone_digits', sa.String(length=30), nullable=True))
+        batch_op.create_index(batch_op.f('ix_members_phone_digits'), ['phone_digits'], unique=False)
+    _fill_phone_digits()
     with op.batch_alter_table('tags', schema=None) as batch_op:
         batch_op.add_column(sa.Column('updated_at', sa.DateTime(), nullable=True))
     op.execute('UPDATE tags SET updated_at = created_at')
@@ -66,6 +107,7 @@ def upgrade():
         batch_op.alter_column('updated_at', existing_type=sa.DateTime(), nullable=False)
     for table, index in UPDATED_AT_INDEXES.items():
         op.create_index(index, table, ['updated_at', 'id'])
+    _restore_search_triggers()
 
 
 def downgrade():
@@ -74,9 +116,12 @@ def downgrade():
     with op.batch_alter_table('tags', schema=None) as batch_op:
         batch_op.drop_column('updated_at')
     with op.batch_alter_table('members', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_members_phone_digits'))
+        batch_op.drop_column('phone_digits')
         batch_op.drop_column('custom_fields')
     for table in UUID_TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(op.f(f'uq_{table}_uuid'), type_='unique')
             batch_op.drop_column('uuid')
     op.drop_table('api_keys')
+    _restore_search_triggers()
