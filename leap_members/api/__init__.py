@@ -3,7 +3,7 @@
 People, tags and taggings, donations, petitions and signatures, events and attendances, letter
 campaigns, and the saved segments as lists; keys from the staff console or `flask create-api-key`.
 """
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, current_app, request
 
 from ..extensions import csrf, limiter
 
@@ -11,18 +11,15 @@ bp = Blueprint("api", __name__, url_prefix="/api/v2")
 csrf.exempt(bp)   # no cookie authenticates the API (auth.py), so there is no session to forge requests with
 
 from . import entry, people  # noqa: E402,F401  (each module adds its routes to bp)
+from . import openapi  # noqa: E402,F401
 from .auth import authenticate, rate_limit_key  # noqa: E402
 
 
 @bp.before_request
 def check_key():
-    if not getattr(bp.view_functions.get(_endpoint_name()), "public", False):
+    # The app's view functions: a blueprint's own view_functions stays empty once it is registered.
+    if not getattr(current_app.view_functions.get(request.endpoint or ""), "public", False):
         authenticate()
-
-
-def _endpoint_name() -> str:
-    from flask import request
-    return (request.endpoint or "").removeprefix("api.")
 
 
 def init_app(app: Flask) -> None:

@@ -22,6 +22,7 @@ from .odata import BadFilter, Filterable, parse
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
 EPOCH = datetime(1970, 1, 1)
+LARGEST_ID = 2**63 - 1   # ids are 64-bit integers in both databases: a larger one names no record
 CURIES = [{"name": "osdi", "href": "https://opensupporter.github.io/osdi-docs/{rel}", "templated": True}]
 
 
@@ -59,9 +60,12 @@ def _cursor() -> tuple[datetime, int] | None:
         return None
     micros, _, record_id = text.partition("_")
     try:
-        return EPOCH + timedelta(microseconds=int(micros)), int(record_id)
+        moment, number = EPOCH + timedelta(microseconds=int(micros)), int(record_id)
     except (ValueError, OverflowError):
+        moment, number = EPOCH, -1
+    if not 0 <= number <= LARGEST_ID:
         abort(400, "after is not a place this API gave in a next link; start again from the first page.")
+    return moment, number
 
 
 def _cursor_text(moment: datetime, record_id: int) -> str:
@@ -91,7 +95,9 @@ def collection(listing: Listing, *path: str, where: Sequence[ColumnElement] = ()
         query = query.where(or_(modified > after[0], and_(modified == after[0], model.id > after[1])))
     else:
         query = query.offset((page - 1) * per_page)
-    records = db.session.scalars(query).all()
+    # A page past the end is empty without asking: its OFFSET may be past what the database counts to.
+    past_the_end = after is None and (page - 1) * per_page >= total
+    records = [] if past_the_end else db.session.scalars(query).all()
     items = listing.represent(records)
     pages = max(1, ceil(total / per_page))
     key = f"osdi:{listing.name}"

@@ -87,7 +87,7 @@ PUBLIC = {"public.home", "public.about", "public.impact", "members.join", "membe
           "donations.cancelled", "donations.receipt", "donations.fix_card", "donations.stripe_webhook",
           "advocacy.action", "advocacy.action_by_id", "mail.inbox", "mail.message", "outreach.unsubscribe",
           "outreach.one_click_unsubscribe", "outreach.opened", "outreach.click", "public.privacy",
-          "outreach.email_webhook"}
+          "outreach.email_webhook", "api.openapi"}
 
 
 def test_only_the_known_public_routes_are_open_to_visitors():
