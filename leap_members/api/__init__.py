@@ -3,7 +3,7 @@
 People, tags and taggings, donations, petitions and signatures, events and attendances, letter
 campaigns, and the saved segments as lists; keys from the staff console or `flask create-api-key`.
 """
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, current_app, request
 
 from ..extensions import csrf, limiter
 
@@ -13,21 +13,19 @@ csrf.exempt(bp)   # no cookie authenticates the API (auth.py), so there is no se
 from . import entry, people  # noqa: E402,F401  (each module adds its routes to bp)
 from .auth import authenticate, rate_limit_key  # noqa: E402
 
+# Once, on the blueprint (not per app): every request counts against its key.
+limiter.limit(lambda: current_app.config["RATELIMIT_API"], key_func=rate_limit_key)(bp)
+
 
 @bp.before_request
 def check_key():
-    if not getattr(bp.view_functions.get(_endpoint_name()), "public", False):
+    view = current_app.view_functions.get(request.endpoint or "")
+    if not getattr(view, "public", False):
         authenticate()
-
-
-def _endpoint_name() -> str:
-    from flask import request
-    return (request.endpoint or "").removeprefix("api.")
 
 
 def init_app(app: Flask) -> None:
     from .cli import create_api_key_command, list_api_keys_command, revoke_api_key_command
 
-    limiter.limit(lambda: app.config["RATELIMIT_API"], key_func=rate_limit_key)(bp)
     for command in (create_api_key_command, list_api_keys_command, revoke_api_key_command):
         app.cli.add_command(command)
