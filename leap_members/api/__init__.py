@@ -14,17 +14,19 @@ from . import entry, people  # noqa: E402,F401  (each module adds its routes to 
 from . import openapi  # noqa: E402,F401
 from .auth import authenticate, rate_limit_key  # noqa: E402
 
+# Once, on the blueprint (not per app): every request counts against its key.
+limiter.limit(lambda: current_app.config["RATELIMIT_API"], key_func=rate_limit_key)(bp)
+
 
 @bp.before_request
 def check_key():
-    # The app's view functions: a blueprint's own view_functions stays empty once it is registered.
-    if not getattr(current_app.view_functions.get(request.endpoint or ""), "public", False):
+    view = current_app.view_functions.get(request.endpoint or "")
+    if not getattr(view, "public", False):
         authenticate()
 
 
 def init_app(app: Flask) -> None:
     from .cli import create_api_key_command, list_api_keys_command, revoke_api_key_command
 
-    limiter.limit(lambda: app.config["RATELIMIT_API"], key_func=rate_limit_key)(bp)
     for command in (create_api_key_command, list_api_keys_command, revoke_api_key_command):
         app.cli.add_command(command)

@@ -52,3 +52,12 @@ def test_the_entry_point_links_every_collection_in_hal(api):
     assert body["_links"]["curies"][0]["name"] == "osdi"
     assert body["_links"]["osdi:people"]["href"] == "http://localhost/api/v2/people"
     assert api.get("/api/v2").status_code == 200
+
+
+def test_each_key_has_its_own_rate_limit(app_factory):
+    application = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_API="3 per minute")
+    with application.app_context():
+        busy, quiet = (ApiClient(application.test_client(), make_key(name=name)) for name in ("Busy", "Quiet"))
+        assert [busy.get("people").status_code for _ in range(4)] == [200, 200, 200, 429]
+        assert busy.get("people").get_json()["error"]
+        assert quiet.get("people").status_code == 200

@@ -72,7 +72,7 @@ NOT_FREE_TEXT = {
         "email_suppressions.reason", "email_delivery_events.kind", "email_delivery_events.source",
         "email_topic_choices.source", "outbox_messages.skipped_reason",
         "segments.include_ids", "segments.exclude_ids", "api_keys.scope",
-        "members.uuid", "tags.uuid", "segments.uuid", "donations.uuid", "actions.uuid", "action_signups.uuid"),
+        "members.phone_digits", "members.uuid", "tags.uuid", "segments.uuid", "donations.uuid", "actions.uuid", "action_signups.uuid"),
     "secret or internal, never shown": (
         "members.password_hash", "members.session_token", "donations.public_token", "donations.submission_key",
         "agreements.submission_token", "outbox_messages.dedupe_key", "stripe_events.payload",
