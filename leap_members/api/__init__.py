@@ -11,7 +11,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v2")
 csrf.exempt(bp)   # no cookie authenticates the API (auth.py), so there is no session to forge requests with
 
 from . import entry, people  # noqa: E402,F401  (each module adds its routes to bp)
-from . import openapi  # noqa: E402,F401
+from . import openapi as openapi  # noqa: E402,F401
 from .auth import authenticate, rate_limit_key  # noqa: E402
 
 # Once, on the blueprint (not per app): every request counts against its key.
