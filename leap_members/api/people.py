@@ -4,12 +4,13 @@ from collections.abc import Sequence
 from ..members.models import Member, MembershipStatus
 from ..outreach.audience import email_statuses
 from . import bp
-from .hal import dates, identifiers, link, respond
+from .hal import dates, href, identifiers, respond
 from .lookup import find_person
 from .odata import Filterable
 from .paging import Listing, collection
 from .routing import api_route
 
+PERSON_LINKS = ("donations", "signatures", "attendances", "taggings")
 # Records the API lists: a merged record is an empty shell; its person lives on in the other record.
 LISTED = (Member.status != MembershipStatus.MERGED,)
 
@@ -21,6 +22,7 @@ def represent_people(members: Sequence[Member]) -> list[dict]:
 
 def represent_person(member: Member, email_status: str) -> dict:
     uuid = member.uuid
+    own = href("people", uuid)   # once: a page of 100 people has 500 links
     person = {
         "identifiers": identifiers(uuid),
         **dates(member),
@@ -34,11 +36,7 @@ def represent_person(member: Member, email_status: str) -> dict:
         "custom_fields": dict(member.custom_fields or {}),
         "leap:membership": {"category": member.category, "status": member.status,
                             "verified": member.is_verified},
-        "_links": {"self": link("people", uuid),
-                   "osdi:donations": link("people", uuid, "donations"),
-                   "osdi:signatures": link("people", uuid, "signatures"),
-                   "osdi:attendances": link("people", uuid, "attendances"),
-                   "osdi:taggings": link("people", uuid, "taggings")},
+        "_links": {"self": {"href": own}, **{f"osdi:{name}": {"href": f"{own}/{name}"} for name in PERSON_LINKS}},
     }
     # A member's employer and role are shown only where they did not ask to keep them private.
     if member.is_professional and not member.affiliation_private:
