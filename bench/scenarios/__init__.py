@@ -3,7 +3,7 @@
 Each scenario takes the BenchContext and returns rows for the results table. Importing the
 modules below registers them; a run takes them in ORDER.
 """
-ORDER = ("home", "actions", "directory", "webhook", "signup", "export", "outbox", "delivery")
+ORDER = ("home", "actions", "directory", "webhook", "signup", "export", "outbox", "delivery", "api-people", "api-signup")
 SCENARIOS: dict = {}
 
 
@@ -14,6 +14,6 @@ def scenario(name):
     return register
 
 
-from . import export, outreach, pages, signup, webhook  # noqa: E402,F401  (registers the scenarios)
+from . import api, export, outreach, pages, signup, webhook  # noqa: E402,F401  (registers the scenarios)
 
 SCENARIOS = {name: SCENARIOS[name] for name in ORDER}
