@@ -14,6 +14,7 @@ from . import entry, people  # noqa: E402,F401  (each module adds its routes to 
 from .auth import authenticate, rate_limit_key  # noqa: E402
 
 from . import donations  # noqa: E402,F401  # isort: skip
+from . import petitions  # noqa: E402,F401  # isort: skip
 
 # Once, on the blueprint (not per app): every request counts against its key.
 limiter.limit(lambda: current_app.config["RATELIMIT_API"], key_func=rate_limit_key)(bp)
