@@ -17,6 +17,7 @@ from . import donations  # noqa: E402,F401  # isort: skip
 from . import petitions  # noqa: E402,F401  # isort: skip
 from . import events  # noqa: E402,F401  # isort: skip
 from . import campaigns  # noqa: E402,F401  # isort: skip
+from . import lists  # noqa: E402,F401  # isort: skip
 
 # Once, on the blueprint (not per app): every request counts against its key.
 limiter.limit(lambda: current_app.config["RATELIMIT_API"], key_func=rate_limit_key)(bp)
