@@ -150,6 +150,8 @@ def test_a_body_that_is_not_json_or_a_person_nobody_has_is_refused(api, petition
     assert api.post(f"petitions/{petition.uuid}/signatures", "not json").status_code == 400
     response = api.post(f"petitions/{petition.uuid}/signatures", {"_links": {"osdi:person": {"href": "people/nope"}}})
     assert response.status_code == 404 and response.get_json() == {"error": "Couldn't find person with id = nope"}
+    nul = api.post(f"petitions/{petition.uuid}/signatures", {"_links": {"osdi:person": {"href": "people/a\u0000b"}}})
+    assert nul.status_code == 404 and rows() == []
 
 
 def test_signatures_are_listed_by_petition_and_by_person_and_read_one_by_one(api, petition):
