@@ -1,5 +1,6 @@
 """Events and attendances: the OSDI shape, and registering through the API with the capacity and the
 waiting list the event's page keeps (tests/advocacy/test_event.py)."""
+import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from leap_members.advocacy.services import withdraw
 from leap_members.core.timeutil import utcnow
 from leap_members.extensions import db
 from tests.advocacy.factories import build_action
-from tests.support.api import uuid_of
+from tests.support.api import ApiClient, uuid_of
 from tests.support.factories import make_member
 
 
@@ -144,3 +145,25 @@ def test_a_page_of_attendances_takes_the_same_few_queries_whatever_its_size(api,
         return counter.count
     api.get("events")
     assert statements(4) == statements(12) <= 7
+
+
+def test_the_same_registration_sent_at_once_from_four_clients_makes_one_row(app, api, event):
+    url = f"events/{event.uuid}/attendances"
+    body = {"_links": {"osdi:person": {"href": f"people/{make_member().uuid}"}}}
+    db.session.rollback()   # the test's own transaction must not hold the SQLite write lock meanwhile
+    clients = [ApiClient(app.test_client(), api.token) for _ in range(4)]
+    barrier, codes, errors = threading.Barrier(4), [], []
+
+    def send(client):
+        try:
+            barrier.wait(timeout=10)
+            codes.append(client.post(url, body).status_code)
+        except Exception as exc:  # surfaced below: a thread's failure must fail the test
+            errors.append(exc)
+    threads = [threading.Thread(target=send, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors and sorted(codes) == [200, 200, 200, 201]
+    assert statuses(event) == ["registered"]
