@@ -133,7 +133,8 @@ def _refusal(action: Action, noun: str, error: SignupError, existing: ActionSign
             return error.status_code, "LEAP staff took this person off the event's list; only staff can add them again."
         return error.status_code, error.message
     if action.status != ActionStatus.PUBLISHED:
-        return error.status_code, f"This {noun} is {action.status}: it takes no sign-ups."
+        state = "still a draft" if action.status == ActionStatus.DRAFT else action.status
+        return error.status_code, f"This {noun} is {state}: it takes no sign-ups."
     if action.signup_deadline is not None:
         return error.status_code, f"This {noun} stopped taking sign-ups at {iso(action.signup_deadline)}."
     return error.status_code, error.message

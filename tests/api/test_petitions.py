@@ -117,7 +117,8 @@ def test_a_read_only_key_may_not_sign(read_api, petition):
 
 @pytest.mark.parametrize("change,status,words", [
     (dict(status=ActionStatus.CLOSED), 409, "This petition is closed: it takes no sign-ups."),
-    (dict(status=ActionStatus.DRAFT), 409, "This petition is draft: it takes no sign-ups."),
+    (dict(status=ActionStatus.ARCHIVED), 409, "This petition is archived: it takes no sign-ups."),
+    (dict(status=ActionStatus.DRAFT), 409, "This petition is still a draft: it takes no sign-ups."),
     (dict(closes_at=utcnow() - timedelta(hours=1)), 409, "stopped taking sign-ups at"),
     (dict(verified_only=True), 403, "This person may not take part."),
 ])
