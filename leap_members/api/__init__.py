@@ -14,6 +14,12 @@ from . import entry, people  # noqa: E402,F401  (each module adds its routes to 
 from . import openapi as openapi  # noqa: E402,F401
 from .auth import authenticate, rate_limit_key  # noqa: E402
 
+from . import donations  # noqa: E402,F401  # isort: skip
+from . import petitions  # noqa: E402,F401  # isort: skip
+from . import events  # noqa: E402,F401  # isort: skip
+from . import campaigns  # noqa: E402,F401  # isort: skip
+from . import lists  # noqa: E402,F401  # isort: skip
+
 # Once, on the blueprint (not per app): every request counts against its key.
 limiter.limit(lambda: current_app.config["RATELIMIT_API"], key_func=rate_limit_key)(bp)
 

@@ -10,7 +10,9 @@ from ..members.models import Member, MembershipStatus
 
 def find(model, uuid: str, noun: str, *where):
     """The record of ``model`` with this uuid (and ``where``), or a 404 in Action Network's words."""
-    record = db.session.scalar(select(model).where(model.uuid == uuid, *where)) if len(uuid) <= 36 else None
+    # No uuid is longer, and PostgreSQL refuses a NUL byte (it may come in a link's href).
+    plausible = len(uuid) <= 36 and "\x00" not in uuid
+    record = db.session.scalar(select(model).where(model.uuid == uuid, *where)) if plausible else None
     if record is None:
         abort(404, f"Couldn't find {noun} with id = {uuid}")
     return record

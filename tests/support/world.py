@@ -54,6 +54,16 @@ OWNER_SECRETS = {
     "monthly_amount": "$123.45",
 }
 
+# API routes whose <uuid> names a record other than a person: endpoint -> the record in World.records.
+API_RECORDS = {
+    **dict.fromkeys(("api.donation",), "paid_gift"),
+    **dict.fromkeys(("api.petition", "api.petition_signatures", "api.record_signature", "api.signature"), "petition"),
+    **dict.fromkeys(("api.event", "api.event_attendances", "api.record_attendance", "api.attendance"), "event"),
+    **dict.fromkeys(("api.advocacy_campaign", "api.campaign_outreaches", "api.outreach"), "letter"),
+    **dict.fromkeys(("api.list_", "api.list_items", "api.list_item", "api.query", "api.query_items",
+                     "api.query_item"), "segment"),
+}
+
 
 @dataclass
 class World:
@@ -77,6 +87,8 @@ class World:
             return [self.tokens[endpoint]]
         if argument == "slug":  # the event first: every action route (calendar included) works for it
             return [self.records["event"].slug] + [a.slug for a in self.actions if a is not self.records["event"]]
+        if argument == "uuid" and endpoint in API_RECORDS:   # the record of the path's collection
+            return [self.records[API_RECORDS[endpoint]].uuid]
         if endpoint.startswith("advocacy.staff") and argument == "action_id":
             return [self.records["event"].id] + [a.id for a in self.actions if a is not self.records["event"]]
         values = {
@@ -103,6 +115,10 @@ class World:
             "filename": ["css/app.css"],
             "suppression_id": [self.records["suppression"].id],
             "uuid": [self.owner.uuid],   # the API (every route there answers 401 to a session)
+            "signature_uuid": [self.records["petition_signup"].uuid],
+            "attendance_uuid": [self.records["event_signup"].uuid],
+            "outreach_uuid": [self.records["letter_signup"].uuid],
+            "item_uuid": [self.owner.uuid],
             "provider": ["ses"],   # an empty POST is "not an SNS message" (400), whoever sends it
         }
         return values[argument]
