@@ -80,15 +80,13 @@ def path_parameter(rule: Rule, name: str) -> dict:
 
 
 def responses(entry: Operation, method: str, *, has_path_arguments: bool, public: bool) -> dict:
-    found = {str(entry.status): {"description": entry.answer, "content": {entry.media_type: {
-        "schema": {"$ref": f"#/components/schemas/{entry.ok}"}}}}}
-    errors = {429}
+    found = {str(status): {"description": entry.answer, "content": {entry.media_type: {
+        "schema": {"$ref": f"#/components/schemas/{entry.ok}"}}}} for status in entry.statuses}
+    errors = {400, 429}   # 400 for every route: a control character anywhere in the address is refused
     if not public:
         errors |= {401}
     if method in WRITING:
-        errors |= {400, 403, 413}
-    if entry.query or entry.body:
-        errors |= {400}
+        errors |= {403, 413}
     if has_path_arguments:
         errors |= {404}
     errors |= set(entry.errors)

@@ -7,13 +7,21 @@ amounts with two decimals.
 """
 from dataclasses import dataclass
 
+from ..advocacy.models import ActionStatus
+from ..donations.models import GiftStatus
 from ..members.categories import CATEGORIES
 from ..members.models import MembershipStatus
 from ..outreach.models import EmailStatus
+from .campaigns import CAMPAIGNS, OUTREACHES
+from .donations import DONATIONS
 from .entry import COLLECTIONS
+from .events import ATTENDANCES, EVENTS
 from .hal import HAL
-from .paging import DEFAULT_PER_PAGE, MAX_PER_PAGE, Listing
+from .lists import PEOPLE_FILTERS, SEGMENT_FILTERS
+from .odata import Filterable
+from .paging import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from .people import PEOPLE
+from .petitions import PETITIONS, SIGNATURES
 
 
 @dataclass(frozen=True)
@@ -21,7 +29,7 @@ class Operation:
     summary: str
     group: str                      # the OpenAPI tag the operation is listed under
     ok: str                         # the component schema of a successful answer
-    status: int = 200
+    statuses: tuple[int, ...] = (200,)   # the successful answers, each with the body ``ok``
     answer: str = "The record, in HAL+JSON."
     body: str | None = None         # the component schema of the request body
     query: tuple[str, ...] = ()     # names in PARAMETERS
@@ -112,14 +120,87 @@ ENTRY_POINT = closed({
                      {f"osdi:{name}": LINK for name in COLLECTIONS if name != "people"}),
 })
 
+
+ACTION = {   # what petitions, events and letter campaigns share (actions.action_fields)
+    "title": STRING, "description": STRING, "summary": STRING, "browser_url": {"type": "string", "format": "uri"},
+    "leap:status": {"enum": list(ActionStatus.LABELS)}, "leap:closes_date": {"oneOf": [DATE, {"type": "null"}]},
+    "leap:open_to": TEXT,
+}
+TARGET = closed({"name": STRING, "title": TEXT, "email_addresses": array(closed({"address": STRING})),
+                 "postal_addresses": array(closed({"address_lines": array(STRING)}))})
+NULLABLE_DATE = {"oneOf": [DATE, {"type": "null"}]}
+
+DONATION = resource(
+    {"amount": AMOUNT, "currency": {"type": "string", "pattern": "^[A-Z]{3}$"}, "action_date": DATE,
+     "recipients": array(closed({"display_name": STRING, "amount": AMOUNT}), minItems=1),
+     "payment": closed({"method": {"enum": ["Credit Card", "Bank Debit"]}, "reference_number": TEXT}),
+     "action_network:recurrence": closed({"recurring": BOOLEAN, "period": {"enum": ["Monthly", "None"]}}),
+     "leap:status": {"enum": list(GiftStatus.LABELS)}, "leap:refunded_amount": AMOUNT, "leap:fee_covered": AMOUNT,
+     "leap:anonymous": BOOLEAN, "leap:tribute": TEXT, "leap:receipt_number": TEXT,
+     "leap:donor": closed({"given_name": STRING, "family_name": STRING, "email_address": STRING})},
+    links(optional=("osdi:person",)),
+)
+PETITION = resource({**ACTION, "target": array({"type": "object"}), "total_signatures": COUNT,
+                     "leap:goal": {"type": ["integer", "null"], "minimum": 0}},
+                    links("osdi:signatures", "osdi:record_signature_helper"))
+SIGNATURE = resource({"comments": TEXT}, links("osdi:petition", "osdi:person"))
+EVENT = resource(
+    {**ACTION, "start_date": NULLABLE_DATE, "end_date": NULLABLE_DATE, "leap:timezone": STRING,
+     "status": {"enum": ["confirmed", "tentative"]}, "capacity": {"type": ["integer", "null"], "minimum": 0},
+     "total_accepted": COUNT, "leap:total_waitlisted": COUNT, "leap:online": BOOLEAN, "instructions": TEXT},
+    links("osdi:attendances", "osdi:record_attendance_helper"),
+    optional={"location": closed({"venue": STRING})},
+)
+ATTENDANCE = resource(
+    {"status": {"enum": ["accepted", "tentative"]}, "leap:status": {"enum": ["registered", "waitlisted"]},
+     "leap:waitlist_position": {"type": ["integer", "null"], "minimum": 1}, "comments": TEXT},
+    links("osdi:event", "osdi:person"),
+)
+ADVOCACY_CAMPAIGN = resource({**ACTION, "type": {"const": "email"}, "targets": array(TARGET),
+                              "total_outreaches": COUNT, "leap:letter_subject": TEXT, "leap:letter_template": TEXT},
+                             links("osdi:outreaches"))
+OUTREACH = resource({"type": {"const": "email"}, "subject": TEXT, "message": TEXT, "targets": array(TARGET),
+                     "leap:signature": TEXT, "leap:letters_emailed": COUNT},
+                    links("osdi:advocacy_campaign", "osdi:person"))
+LIST = resource({"name": STRING, "title": STRING, "description": STRING,
+                 "total_people": {"type": ["integer", "null"], "minimum": 0}},
+                links("osdi:items"), optional={"leap:problem": STRING})
+ITEM = closed({"created_date": DATE, "modified_date": DATE, "item_type": {"const": "osdi:person"},
+               "_links": {**links("osdi:person", optional=("osdi:list", "osdi:query")),
+                          "oneOf": [{"required": ["osdi:list"]}, {"required": ["osdi:query"]}]}})
+# Signing a petition or registering for an event (signups.take_part): the person by link or embedded.
+SIGNUP_BODY = closed({}, {
+    "comments": TEXT,
+    "_links": closed({"osdi:person": LINK}),
+    "person": {"type": "object", "required": ["email_addresses"],
+               "properties": {"email_addresses": array({"type": "object", "required": ["address"],
+                                                        "properties": {"address": EMAIL, "primary": BOOLEAN}},
+                                                       minItems=1)}},
+    "identifiers": array(STRING), "origin_system": STRING, "triggers": {"type": "object"},
+    "action_network:referrer_data": {"type": "object"},
+})
+
 COMPONENTS: dict[str, dict] = {
     "Error": closed({"error": {"type": "string", "minLength": 1}}),
     "Link": LINK,
     "EntryPoint": ENTRY_POINT,
     "Person": PERSON,
+    "Donation": DONATION,
+    "Petition": PETITION,
+    "Signature": SIGNATURE,
+    "Event": EVENT,
+    "Attendance": ATTENDANCE,
+    "AdvocacyCampaign": ADVOCACY_CAMPAIGN,
+    "Outreach": OUTREACH,
+    "List": LIST,
+    "Query": LIST,   # the same saved segments under OSDI's other name
+    "Item": ITEM,
+    "SignupRequest": SIGNUP_BODY,
 }
 # Each collection's page, by the collection's name (its osdi:<name>), with the component of its records.
-PAGES = {"people": "Person"}
+PAGES = {"people": "Person", "donations": "Donation", "petitions": "Petition", "signatures": "Signature",
+         "events": "Event", "attendances": "Attendance", "advocacy_campaigns": "AdvocacyCampaign",
+         "outreaches": "Outreach", "lists": "List", "queries": "Query", "items": "Item"}
 
 
 def page_component(name: str) -> str:
@@ -146,30 +227,90 @@ PARAMETERS: dict[str, dict] = {
 }
 
 ERROR_MESSAGES = {
-    400: "The request cannot be read: a bad parameter or filter, an unknown field, a wrong type. The message names it.",
+    400: "The request cannot be read: a bad parameter or filter, an unknown field, a wrong type, a control "
+         "character in the address. The message names it.",
     401: "No API key in the OSDI-API-Token header, or one that is unknown or revoked.",
-    403: "The API key may only read.",
+    403: "The API key may only read, or the person may not take part in this action.",
     404: "No record with this id: Couldn't find <noun> with id = <id>.",
+    409: "The request conflicts with the record's state (e.g. an action that takes no sign-ups); the message says how.",
     413: "The body is over the limit (1 MB).",
     429: "Too many requests with this key (or, without one, from this address): wait and try again.",
 }
 
 
-def listing(collection: Listing, group: str, summary: str) -> Operation:
+def listing(name: str, filters: dict[str, Filterable], group: str, summary: str) -> Operation:
     """A collection's GET: its pages, and the fields its filter takes."""
-    if collection.filters:
-        how = "Filter on " + ", ".join(sorted(collection.filters)) + "."
+    if filters:
+        how = "Filter on " + ", ".join(sorted(filters)) + "."
         query: tuple[str, ...] = ("page", "per_page", "after", "filter")
     else:
         how, query = "This collection cannot be filtered.", ("page", "per_page", "after")
-    return Operation(summary, group, page_component(collection.name),
+    return Operation(summary, group, page_component(name),
                      answer="A page of the collection, in its stable order (modified_date, then id).",
                      query=query, description=how)
+
+
+def reading(component: str, group: str, summary: str) -> Operation:
+    return Operation(summary, group, component)
+
+
+def _items(name: str) -> Operation:
+    found = listing("items", PEOPLE_FILTERS, "Lists and queries", f"List the people in one of the {name}")
+    return Operation(found.summary, found.group, found.ok, answer=found.answer, query=found.query, errors=(409,),
+                     description=found.description + " 409: the segment cannot be worked out (staff can fix it).")
+
+
+def _item() -> Operation:
+    return Operation("Get one person's item, if they are in the segment now", "Lists and queries", "Item",
+                     errors=(409,))
+
+
+def taking_part(component: str, group: str, summary: str) -> Operation:
+    """A sign-up POST: 201 when it is new, 200 with the existing one when the person already takes part."""
+    return Operation(summary, group, component, statuses=(200, 201),
+                     answer="201: the new sign-up; 200: the one the person already had.",
+                     body="SignupRequest", query=("background_processing",), errors=(409,),
+                     description="The person is named by _links.osdi:person (its href's last path segment, "
+                                 "whatever the host) or an embedded person with an existing e-mail address. "
+                                 "403: the person may not take part; 409: the action is not open, or they "
+                                 "cannot be signed up again.")
 
 
 OPERATIONS: dict[str, dict[str, Operation]] = {
     "entry_point": {"get": Operation("The API entry point (AEP): the collections and where they are",
                                      "Entry point", "EntryPoint", answer="The entry point.")},
-    "people": {"get": listing(PEOPLE, "People", "List people")},
-    "person": {"get": Operation("Get a person", "People", "Person")},
+    "people": {"get": listing("people", PEOPLE.filters, "People", "List people")},
+    "person": {"get": reading("Person", "People", "Get a person")},
+    "donations": {"get": listing("donations", DONATIONS.filters, "Donations", "List donations (paid gifts)")},
+    "donation": {"get": reading("Donation", "Donations", "Get a donation")},
+    "person_donations": {"get": listing("donations", DONATIONS.filters, "Donations", "List a person's donations")},
+    "petitions": {"get": listing("petitions", PETITIONS.filters, "Petitions", "List petitions")},
+    "petition": {"get": reading("Petition", "Petitions", "Get a petition")},
+    "petition_signatures": {"get": listing("signatures", SIGNATURES.filters, "Petitions", "List a petition's signatures")},
+    "record_signature": {"post": taking_part("Signature", "Petitions", "Record a signature (record signature helper)")},
+    "signature": {"get": reading("Signature", "Petitions", "Get a signature")},
+    "person_signatures": {"get": listing("signatures", SIGNATURES.filters, "Petitions", "List a person's signatures")},
+    "events": {"get": listing("events", EVENTS.filters, "Events", "List events")},
+    "event": {"get": reading("Event", "Events", "Get an event")},
+    "event_attendances": {"get": listing("attendances", ATTENDANCES.filters, "Events", "List an event's attendances")},
+    "record_attendance": {"post": taking_part("Attendance", "Events",
+                                              "Register a person (record attendance helper): a seat, or the waiting list")},
+    "attendance": {"get": reading("Attendance", "Events", "Get an attendance")},
+    "person_attendances": {"get": listing("attendances", ATTENDANCES.filters, "Events", "List a person's attendances")},
+    "advocacy_campaigns": {"get": listing("advocacy_campaigns", CAMPAIGNS.filters, "Advocacy campaigns",
+                                          "List advocacy campaigns (letters to officials)")},
+    "advocacy_campaign": {"get": reading("AdvocacyCampaign", "Advocacy campaigns", "Get an advocacy campaign")},
+    "campaign_outreaches": {"get": listing("outreaches", OUTREACHES.filters, "Advocacy campaigns",
+                                           "List a campaign's outreaches (letters sent)")},
+    "outreach": {"get": reading("Outreach", "Advocacy campaigns", "Get an outreach")},
+    "person_outreaches": {"get": listing("outreaches", OUTREACHES.filters, "Advocacy campaigns",
+                                         "List a person's outreaches")},
+    "lists": {"get": listing("lists", SEGMENT_FILTERS, "Lists and queries", "List the saved segments as lists")},
+    "list_": {"get": reading("List", "Lists and queries", "Get a list")},
+    "list_items": {"get": _items("lists")},
+    "list_item": {"get": _item()},
+    "queries": {"get": listing("queries", SEGMENT_FILTERS, "Lists and queries", "List the saved segments as queries")},
+    "query": {"get": reading("Query", "Lists and queries", "Get a query")},
+    "query_items": {"get": _items("queries")},
+    "query_item": {"get": _item()},
 }

@@ -51,6 +51,8 @@ def test_operations_document_their_parameters_errors_and_answers(app, client):
     assert names == ["page", "per_page", "after", "filter"]
     assert "email_address" in listing["description"]
     assert set(listing["responses"]) == {"200", "400", "401", "429"}
+    assert set(paths["/petitions/{uuid}/signatures"]["post"]["responses"]) == {
+        "200", "201", "400", "401", "403", "404", "409", "413", "429"}
     person = paths["/people/{uuid}"]["get"]
     assert person["parameters"][0]["in"] == "path" and person["parameters"][0]["schema"]["format"] == "uuid"
     assert person["responses"]["200"]["content"]["application/hal+json"]["schema"] == {
