@@ -62,6 +62,8 @@ AMOUNT = {"type": "string", "pattern": r"^\d+\.\d{2}$", "description": "Dollars 
 EMAIL = {"type": "string", "pattern": r"^[^@\s]+@[^@\s]+$"}
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 LINK = closed({"href": {"type": "string", "format": "uri"}}, {"title": STRING})
+# A link a request names a record with: its href's last path segment is the id, whatever the host.
+LINK_IN = {"type": "object", "required": ["href"], "properties": {"href": {"type": "string", "minLength": 1}}}
 CURIES = array(closed({"name": {"const": "osdi"}, "href": {"type": "string"}, "templated": {"const": True}}),
                minItems=1)
 IDENTIFIERS = {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": rf"^[a-z_]+:{UUID}$"},
@@ -171,7 +173,7 @@ ITEM = closed({"created_date": DATE, "modified_date": DATE, "item_type": {"const
 # Signing a petition or registering for an event (signups.take_part): the person by link or embedded.
 SIGNUP_BODY = closed({}, {
     "comments": TEXT,
-    "_links": closed({"osdi:person": LINK}),
+    "_links": {"type": "object", "properties": {"osdi:person": LINK_IN}},
     "person": {"type": "object", "required": ["email_addresses"],
                "properties": {"email_addresses": array({"type": "object", "required": ["address"],
                                                         "properties": {"address": EMAIL, "primary": BOOLEAN}},
