@@ -18,7 +18,7 @@ from ..outreach.models import MemberTag, Tag
 from ..outreach.tags import TagRefused, add_tag, create_tag, remove_tag, tags_named
 from . import bp
 from .auth import actor, current_key
-from .checks import json_object, one_line, only_fields
+from .checks import one_line, only_fields
 from .hal import dates, href, identifiers, iso, json_body, link, respond
 from .lookup import find, find_person, person_from_link
 from .odata import Filterable
@@ -128,7 +128,7 @@ def tagging_create(uuid: str):
     only_fields(body, "", ("_links", "item_type", *READ_ONLY))
     with one_transaction():
         found = find_tag(uuid)
-        person = person_from_link(json_object(body.get("_links"), "_links"))
+        person = person_from_link(body.get("_links"))
         added = add_tag(found, [Member.id == person.id], None, f"API: {current_key().name}")
         if added:
             record_event("api", f"Tagged {describe(person)} “{found.name}” through the API", member_id=person.id,
