@@ -240,6 +240,7 @@ def _with_person(**fields) -> dict:
 
 BAD_BODIES = [
     pytest.param(b"{not json", "The request body is not valid JSON.", id="not JSON"),
+    pytest.param(b"[" * 100_000, "The request body is not valid JSON.", id="nested too deep"),
     pytest.param([DANA], "The request body must be a JSON object.", id="a list"),
     pytest.param({"person": DANA, "tags": ["x"]}, "Unknown field: tags.", id="unknown top-level field"),
     pytest.param(dict(DANA, nickname="D"), "Unknown field: nickname.", id="unknown field at the top level"),
