@@ -66,7 +66,7 @@ def read_body(body: dict) -> PersonChanges:
         changes = read_person(json_object(body["person"], "person"), "person.")
     else:
         changes = read_person({name: value for name, value in body.items() if name not in TAG_FIELDS}, "")
-    changes.add_tags, changes.remove_tags = _tag_names(body, "add_tags"), _tag_names(body, "remove_tags")
+    changes.add_tags, changes.remove_tags = tag_names(body, "add_tags"), tag_names(body, "remove_tags")
     both = {name.lower() for name in changes.add_tags} & {name.lower() for name in changes.remove_tags}
     if both:
         abort(400, f"add_tags and remove_tags both name “{sorted(both)[0]}”: say which you mean.")
@@ -163,7 +163,7 @@ def _custom_fields(value: object, where: str) -> dict:
     return fields
 
 
-def _tag_names(body: dict, name: str) -> list[str]:
+def tag_names(body: dict, name: str) -> list[str]:
     """The names as tags keep them; a name no tag could have (empty, too long) is simply not found."""
     names = []
     for index, value in enumerate(array(body.get(name), name)):
