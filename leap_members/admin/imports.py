@@ -20,7 +20,7 @@ from ..extensions import db
 from ..members import search
 from ..members.categories import CATEGORIES
 from ..members.forms import normalise_email
-from ..members.geography import US_STATES, ZIP_PATTERN
+from ..members.geography import state_code, zip_code
 from ..members.models import Consent, Member, Verification
 from .audit import current_actor, record_event
 from .models import MemberImport
@@ -43,7 +43,6 @@ HEADINGS = {
 REQUIRED = ("email", "first_name", "last_name", "city", "state", "zip_code")
 LIMITS = {"first_name": 80, "last_name": 80, "city": 100, "phone": 30, "organisation": 200, "role_title": 200}
 TRUE_WORDS, FALSE_WORDS = {"yes", "y", "true", "1"}, {"no", "n", "false", "0", ""}
-STATE_BY_NAME = {name.lower(): code for code, name in US_STATES.items()}
 CATEGORY_BY_LABEL = {c.label.lower(): c.code for c in CATEGORIES.values()}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # every field is one line
 IMPORT_CONSENT_WORDING = "Consent to e-mail updates carried over from an earlier member list ({source})."
@@ -169,7 +168,7 @@ def _check_row(line: int, raw: dict) -> RowResult:
 def _state(value: str, problems: list[str]) -> str | None:
     if not value:
         return None
-    code = value.upper() if value.upper() in US_STATES else STATE_BY_NAME.get(value.lower())
+    code = state_code(value)
     if code is None:
         problems.append(f"“{value[:40]}” is not a US state or territory.")
     return code
@@ -178,15 +177,10 @@ def _state(value: str, problems: list[str]) -> str | None:
 def _zip(value: str, problems: list[str]) -> str | None:
     if not value:
         return None
-    if not value.isascii():
+    code = zip_code(value)
+    if code is None:
         problems.append(f"“{value[:20]}” is not a ZIP code (5 digits, or ZIP+4).")
-        return None
-    if re.fullmatch(r"[0-9]{3,4}", value):  # spreadsheets drop the leading zeros of New England ZIPs
-        value = value.zfill(5)
-    if not ZIP_PATTERN.match(value):
-        problems.append(f"“{value[:20]}” is not a ZIP code (5 digits, or ZIP+4).")
-        return None
-    return value
+    return code
 
 
 def _category(value: str, problems: list[str]) -> str:

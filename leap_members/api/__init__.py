@@ -19,6 +19,8 @@ from . import petitions  # noqa: E402,F401  # isort: skip
 from . import events  # noqa: E402,F401  # isort: skip
 from . import campaigns  # noqa: E402,F401  # isort: skip
 from . import lists  # noqa: E402,F401  # isort: skip
+from . import people_writes  # noqa: E402,F401  # isort: skip
+from . import tags  # noqa: E402,F401  # isort: skip
 
 # Once, on the blueprint (not per app): every request counts against its key.
 limiter.limit(lambda: current_app.config["RATELIMIT_API"], key_func=rate_limit_key)(bp)

@@ -56,7 +56,7 @@ def json_body() -> dict:
         abort(400, "Send a JSON object as the request body.")
     try:
         body = json.loads(request.data)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):   # RecursionError: arrays nested thousands deep
         abort(400, "The request body is not valid JSON.")
     if not isinstance(body, dict):
         abort(400, "The request body must be a JSON object.")

@@ -59,8 +59,10 @@ def describe(rule: Rule, method: str) -> dict:
     if parameters:
         operation["parameters"] = parameters
     if entry.body:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {
-            "schema": {"$ref": f"#/components/schemas/{entry.body}"}}}}
+        content: dict = {"schema": {"$ref": f"#/components/schemas/{entry.body}"}}
+        if entry.example is not None:
+            content["example"] = entry.example
+        operation["requestBody"] = {"required": True, "content": {"application/json": content}}
     operation["responses"] = responses(entry, method, has_path_arguments=bool(rule.arguments), public=public)
     operation["security"] = [] if public else [{"apiKey": []}]
     return operation

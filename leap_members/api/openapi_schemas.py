@@ -22,6 +22,7 @@ from .odata import Filterable
 from .paging import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from .people import PEOPLE
 from .petitions import PETITIONS, SIGNATURES
+from .tags import PERSON_TAGGINGS, TAG_TAGGINGS, TAGS
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Operation:
     errors: tuple[int, ...] = ()    # error answers besides those openapi.responses() adds
     description: str = ""
     media_type: str = HAL
+    example: dict | None = None     # a request body that works, for the reader (and schemathesis)
 
 
 def ref(name: str) -> dict:
@@ -182,6 +184,51 @@ SIGNUP_BODY = closed({}, {
     "action_network:referrer_data": {"type": "object"},
 })
 
+def text_in(limit: int) -> dict:
+    """A text a request may send: null reads as not given."""
+    return {"type": ["string", "null"], "maxLength": limit}
+
+
+ANY: dict = {}   # accepted and ignored
+FLAG_IN = {"type": ["boolean", "null"]}
+
+
+def entries_in(fields: dict) -> dict:
+    return {"type": ["array", "null"], "maxItems": 100, "items": closed({}, fields)}
+
+
+# What a client may send about a person (person_fields.read_person); the fields a GET gives and
+# nothing writes (identifiers, dates, links, membership, employer, occupation) are accepted and ignored.
+PERSON_IN_FIELDS = {
+    "given_name": text_in(80), "family_name": text_in(80),
+    "email_addresses": entries_in({"address": {**text_in(254), "format": "email"}, "primary": FLAG_IN, "address_type": text_in(40),
+                                   "status": {"enum": [*EmailStatus.ALL, None]}}),
+    "phone_numbers": entries_in({"number": text_in(30), "primary": FLAG_IN, "number_type": text_in(40),
+                                 "status": text_in(40)}),
+    "postal_addresses": entries_in({"locality": text_in(100), "region": text_in(60), "postal_code": text_in(20),
+                                    "country": text_in(60), "language": text_in(20), "primary": FLAG_IN,
+                                    "address_lines": {"type": ["array", "null"], "maxItems": 100,
+                                                      "items": text_in(200)},
+                                    "location": {"type": ["object", "null"]}}),
+    "custom_fields": {"type": ["object", "null"], "maxProperties": 100,
+                      "additionalProperties": {"type": ["string", "number", "boolean", "null"]}},
+    "languages_spoken": {"type": ["array", "null"], "maxItems": 100, "items": text_in(20)},
+    **{name: ANY for name in ("identifiers", "created_date", "modified_date", "_links", "leap:membership",
+                              "employer", "occupation")},
+}
+TAG_NAMES_IN = {"type": ["array", "null"], "maxItems": 100, "items": text_in(1000)}
+TAG_CHANGES = {"add_tags": TAG_NAMES_IN, "remove_tags": TAG_NAMES_IN}
+# {"person": {...}, "add_tags": [...]} as the signup helper takes it, or the fields at the top level.
+PERSON_REQUEST = {"anyOf": [closed({"person": closed({}, PERSON_IN_FIELDS)}, TAG_CHANGES),
+                            closed({}, {**PERSON_IN_FIELDS, **TAG_CHANGES})]}
+TAG = resource({"name": STRING}, links("osdi:taggings"))
+TAGGING = resource({"item_type": {"const": "osdi:person"}}, links("osdi:tag", "osdi:person"))
+TAG_REQUEST = closed({"name": text_in(1000)}, {name: ANY for name in ("identifiers", "created_date",
+                                                                      "modified_date", "_links")})
+TAGGING_REQUEST = closed({"_links": {"type": "object", "required": ["osdi:person"],
+                                     "properties": {"osdi:person": LINK_IN}}},
+                         {name: ANY for name in ("item_type", "identifiers", "created_date", "modified_date")})
+
 COMPONENTS: dict[str, dict] = {
     "Error": closed({"error": {"type": "string", "minLength": 1}}),
     "Link": LINK,
@@ -198,11 +245,18 @@ COMPONENTS: dict[str, dict] = {
     "Query": LIST,   # the same saved segments under OSDI's other name
     "Item": ITEM,
     "SignupRequest": SIGNUP_BODY,
+    "PersonRequest": PERSON_REQUEST,
+    "Tag": TAG,
+    "Tagging": TAGGING,
+    "TagRequest": TAG_REQUEST,
+    "TaggingRequest": TAGGING_REQUEST,
+    "Notice": closed({"notice": STRING}),
 }
 # Each collection's page, by the collection's name (its osdi:<name>), with the component of its records.
 PAGES = {"people": "Person", "donations": "Donation", "petitions": "Petition", "signatures": "Signature",
          "events": "Event", "attendances": "Attendance", "advocacy_campaigns": "AdvocacyCampaign",
-         "outreaches": "Outreach", "lists": "List", "queries": "Query", "items": "Item"}
+         "outreaches": "Outreach", "lists": "List", "queries": "Query", "items": "Item", "tags": "Tag",
+         "taggings": "Tagging"}
 
 
 def page_component(name: str) -> str:
@@ -272,17 +326,52 @@ def taking_part(component: str, group: str, summary: str) -> Operation:
     return Operation(summary, group, component, statuses=(200, 201),
                      answer="201: the new sign-up; 200: the one the person already had.",
                      body="SignupRequest", query=("background_processing",), errors=(409,),
+                     example={"comments": "Treatment, not jail.", **PERSON_LINK_EXAMPLE},
                      description="The person is named by _links.osdi:person (its href's last path segment, "
                                  "whatever the host) or an embedded person with an existing e-mail address. "
                                  "403: the person may not take part; 409: the action is not open, or they "
                                  "cannot be signed up again.")
 
 
+PERSON_EXAMPLE = {"person": {"given_name": "Nia", "family_name": "Okafor",
+                             "email_addresses": [{"address": "nia.okafor@example.org", "status": "subscribed"}],
+                             "postal_addresses": [{"locality": "Dayton", "region": "OH", "postal_code": "45402"}],
+                             "custom_fields": {"ward": "7"}},
+                  "add_tags": ["Speakers bureau volunteers"]}
+PERSON_LINK_EXAMPLE = {"_links": {"osdi:person": {"href": "https://example.org/api/v2/people/"
+                                                          "c945d6fe-929e-11e3-a2e9-12313d316c29"}}}
+
 OPERATIONS: dict[str, dict[str, Operation]] = {
     "entry_point": {"get": Operation("The API entry point (AEP): the collections and where they are",
                                      "Entry point", "EntryPoint", answer="The entry point.")},
     "people": {"get": listing("people", PEOPLE.filters, "People", "List people")},
     "person": {"get": reading("Person", "People", "Get a person")},
+    "person_signup": {"post": Operation(
+        "Person signup helper: add a person, or update the one with this e-mail address (else phone number)",
+        "People", "Person", statuses=(200, 201), answer="201: a new person; 200: the person found and updated.",
+        body="PersonRequest", query=("background_processing",), errors=(409,), example=PERSON_EXAMPLE,
+        description="Arrays and custom_fields are merged, not replaced; add_tags and remove_tags name tags "
+                    "(unknown names are ignored). A new person gets e-mail updates when the request's status "
+                    "says subscribed or the key is set to subscribe new people. 409: another person has the "
+                    "address, or another request is writing this person.")},
+    "person_update": {"put": Operation("Update a person", "People", "Person", body="PersonRequest",
+                                       query=("background_processing",), errors=(409,),
+                                       example={"given_name": "Nina", "custom_fields": {"ward": "8"}},
+                                       description="As the signup helper, for the person the path names.")},
+    "tags": {"get": listing("tags", TAGS.filters, "Tags", "List tags")},
+    "tag": {"get": reading("Tag", "Tags", "Get a tag")},
+    "tag_create": {"post": Operation("Make a tag", "Tags", "Tag", statuses=(200, 201),
+                                     answer="201: the new tag; 200: the tag that has this name already.",
+                                     body="TagRequest", example={"name": "Speakers bureau volunteers"})},
+    "tag_taggings": {"get": listing("taggings", TAG_TAGGINGS.filters, "Tags", "List a tag's taggings")},
+    "person_taggings": {"get": listing("taggings", PERSON_TAGGINGS.filters, "Tags", "List a person's taggings")},
+    "tagging": {"get": reading("Tagging", "Tags", "Get a tagging")},
+    "tagging_create": {"post": Operation("Tag a person", "Tags", "Tagging", statuses=(200, 201),
+                                         answer="201: the new tagging; 200: the person had the tag already.",
+                                         body="TaggingRequest", query=("background_processing",),
+                                         example=PERSON_LINK_EXAMPLE)},
+    "tagging_delete": {"delete": Operation("Take the tag off the person", "Tags", "Notice",
+                                           answer="Action Network's notice that the tagging was deleted.")},
     "donations": {"get": listing("donations", DONATIONS.filters, "Donations", "List donations (paid gifts)")},
     "donation": {"get": reading("Donation", "Donations", "Get a donation")},
     "person_donations": {"get": listing("donations", DONATIONS.filters, "Donations", "List a person's donations")},

@@ -34,6 +34,7 @@ class Listing:
     modified: Any                                 # the column of modified_date, e.g. Member.updated_at
     represent: Callable[[Sequence], list[dict]]   # records -> their JSON, a page at a time
     filters: dict[str, Filterable] = field(default_factory=dict)
+    tie: Any = None                               # the column after modified in the order: model.id if None
 
 
 def whole_number(name: str, default: int, low: int = 1) -> int:
@@ -87,14 +88,15 @@ def filter_clauses(listing: Listing) -> list[ColumnElement]:
 def collection(listing: Listing, *path: str, where: Sequence[ColumnElement] = ()):
     """The page the request asks for, of the records of ``listing`` that match ``where`` and its filter."""
     model, modified = listing.model, listing.modified
+    tie = model.id if listing.tie is None else listing.tie
     matching = [*where, *filter_clauses(listing)]
     page, per_page, after = whole_number("page", 1), page_size(), _cursor()
     total = db.session.scalar(select(func.count()).select_from(model).where(*matching)) or 0
-    query = select(model).where(*matching).order_by(modified, model.id).limit(per_page)
+    query = select(model).where(*matching).order_by(modified, tie).limit(per_page)
     if after is not None:
-        # A row comparison, which both databases read as a range of the (modified, id) index; the same
+        # A row comparison, which both databases read as a range of the (modified, tie) index; the same
         # condition spelt with OR makes SQLite scan the index from its start (OFFSET's cost again).
-        query = query.where(tuple_(modified, model.id) > tuple_(after[0], after[1]))
+        query = query.where(tuple_(modified, tie) > tuple_(after[0], after[1]))
     else:
         query = query.offset((page - 1) * per_page)
     # A page past the end is empty without asking: its OFFSET may be past what the database counts to.
@@ -108,7 +110,7 @@ def collection(listing: Listing, *path: str, where: Sequence[ColumnElement] = ()
     if page < pages and records:
         last = records[-1]
         links["next"] = {"href": _page_href(path, page + 1, per_page,
-                                            _cursor_text(getattr(last, modified.key), last.id))}
+                                            _cursor_text(getattr(last, modified.key), getattr(last, tie.key)))}
     if page > 1:
         links["previous"] = {"href": _page_href(path, page - 1, per_page, None)}
     body = {"total_pages": pages, "per_page": per_page, "page": page, "total_records": total,

@@ -16,18 +16,20 @@ from ..advocacy.models import Action, ActionSignup, ActionStatus, SignupStatus
 from ..advocacy.services import AlreadySignedUp, NotEligible, SignupError, sign_up, signup_for
 from ..core.forms import clean_text
 from ..extensions import db
-from ..members.models import Member, MembershipStatus
-from ..members.services import find_by_email
-from .auth import actor
+from ..members.models import Member
+from .auth import actor, current_key
+from .checks import json_object
 from .hal import dates, identifiers, iso
 from .lookup import find, person_from_link
 from .odata import Filterable
+from .person_fields import PersonChanges, read_person, tag_names
+from .signup import lock, sign_up_person, update_person
 
 SIGNUP_FILTERS = {"modified_date": Filterable(ActionSignup.updated_at, "date"),
                   "created_date": Filterable(ActionSignup.created_at, "date")}
 # Fields Action Network's helpers take that mean nothing here; accepted so their scripts work unchanged.
 IGNORED_FIELDS = frozenset({"identifiers", "origin_system", "triggers", "action_network:referrer_data"})
-FIELDS = frozenset({"comments", "person", "_links"}) | IGNORED_FIELDS
+FIELDS = frozenset({"comments", "person", "_links", "add_tags"}) | IGNORED_FIELDS
 
 
 def owners(signups: Sequence[ActionSignup]) -> dict[int, tuple[str, str]]:
@@ -67,32 +69,23 @@ def text_field(body: dict, name: str, limit: int) -> str | None:
 
 
 def person_for(body: dict) -> Member:
-    """The person a sign-up is for: named by an ``osdi:person`` link, or an embedded ``person``
-    matched by e-mail address to an existing person (a new address is refused for now)."""
+    """The person a sign-up is for: named by an ``osdi:person`` link, or an embedded ``person`` matched
+    or made by the person signup helper (api/signup.py), with ``add_tags`` put on them either way."""
+    tags = tag_names(body, "add_tags")
     links = body.get("_links")
     if links is not None and (not isinstance(links, dict) or "osdi:person" in links):
-        return person_from_link(links)
+        member = person_from_link(links)
+        if tags:
+            update_person(lock(member), PersonChanges(add_tags=tags), current_key())
+        return member
     person = body.get("person")
     if person is None:
         abort(400, "Name the person with _links: {\"osdi:person\": {\"href\": \".../people/<id>\"}}, "
                    "or embed a person with email_addresses.")
-    address = _email_of(person)
-    member = find_by_email(address)
-    if member is None or member.status == MembershipStatus.MERGED:
-        abort(400, f"No person has the e-mail address {address[:254]!r}: add them with POST /people first, "
-                   "or name them with _links.osdi:person.")
+    changes = read_person(json_object(person, "person"), "person.")
+    changes.add_tags = tags
+    member, _ = sign_up_person(changes, current_key())
     return member
-
-
-def _email_of(person: object) -> str:
-    addresses = person.get("email_addresses") if isinstance(person, dict) else None
-    if not isinstance(addresses, list) or not addresses or not all(isinstance(a, dict) for a in addresses):
-        abort(400, "person.email_addresses must be a list of objects with an address.")
-    chosen = next((a for a in addresses if a.get("primary") is True), addresses[0])
-    address = chosen.get("address")
-    if not isinstance(address, str) or not address.strip():
-        abort(400, "person.email_addresses[].address must be a non-empty string.")
-    return address
 
 
 def take_part(action: Action, noun: str, body: dict, listed: frozenset[str]) -> tuple[ActionSignup, bool]:
@@ -107,6 +100,7 @@ def take_part(action: Action, noun: str, body: dict, listed: frozenset[str]) -> 
     member = person_for(body)
     existing = signup_for(action.id, member.id)
     if existing is not None and existing.status in listed:
+        db.session.commit()   # what the request said about the person (tags, a matched person's details)
         return existing, False
     try:
         signup = sign_up(action, member, {"comment": comment})

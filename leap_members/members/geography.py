@@ -20,3 +20,19 @@ US_STATES = {
 STATE_CHOICES = {"": "Choose a state", **dict(sorted(US_STATES.items(), key=lambda pair: pair[1]))}
 
 ZIP_PATTERN = re.compile(r"^[0-9]{5}(-[0-9]{4})?$")
+STATE_BY_NAME = {name.lower(): code for code, name in US_STATES.items()}
+
+
+def state_code(value: str) -> str | None:
+    """The two-letter code of a state or territory given by its code or its name, any case; None if it is neither."""
+    return value.upper() if value.upper() in US_STATES else STATE_BY_NAME.get(value.lower())
+
+
+def zip_code(value: str) -> str | None:
+    """A ZIP code as kept (5 digits, or ZIP+4); None if ``value`` is not one. Three or four digits get
+    back the leading zeros spreadsheets drop from New England ZIPs."""
+    if not value.isascii():
+        return None
+    if re.fullmatch(r"[0-9]{3,4}", value):
+        value = value.zfill(5)
+    return value if ZIP_PATTERN.match(value) else None

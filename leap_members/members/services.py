@@ -70,11 +70,13 @@ def register_member(fields: dict, password: str, email_updates: bool, consent: C
     return member
 
 
-def record_consent(member: Member, granted: bool, context: ConsentContext) -> None:
+def record_consent(member: Member, granted: bool, context: ConsentContext,
+                   wording: str = EMAIL_UPDATES_WORDING) -> None:
+    """``wording``: what the member agreed to, or how the choice reached us when they saw no words of ours."""
     # By id, not through member.consents: that would make the next flush walk every
     # relationship of Member (a tenth of a signup's time besides the password hash).
     db.session.add(Consent(member_id=member.id, kind="email_updates", granted=granted,
-                           wording=EMAIL_UPDATES_WORDING, source=context.source[:200],
+                           wording=wording, source=context.source[:200],
                            ip_address=context.ip_address))
 
 

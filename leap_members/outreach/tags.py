@@ -19,6 +19,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     update,
 )
@@ -48,9 +49,19 @@ def clean_name(text: str) -> str:
     return name
 
 
+def tags_named(names) -> list[Tag]:
+    """The tags with these names, whatever their case, in the order they were made."""
+    names = set(names)
+    if not names:
+        return []
+    # The exact names too: SQLite's lower() changes only ASCII letters ("Équipe" stays as it is).
+    return list(db.session.scalars(select(Tag).where(or_(func.lower(Tag.name).in_({name.lower() for name in names}),
+                                                         Tag.name.in_(names))).order_by(Tag.id)))
+
+
 def _check_free(name: str, tag_id: int | None = None) -> None:
     """Names are unique whatever their case: “Volunteers” and “volunteers” would be one tag to a reader."""
-    taken = db.session.scalar(select(Tag).where(func.lower(Tag.name) == name.lower()))
+    taken = next(iter(tags_named([name])), None)
     if taken is not None and taken.id != tag_id:
         raise TagRefused(f"There is already a tag called “{taken.name}”.")
 

@@ -19,6 +19,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from leap_members import create_app
+from leap_members.api.tags import paired_uuid
 from tests.conftest import build_config
 from tests.support.api import make_key
 from tests.support.world import build_world
@@ -37,6 +38,7 @@ def known_ids(world) -> dict[str, list[str]]:
     return {
         "people": [world.owner.uuid, world.other.uuid, world.staff.uuid],
         "tags": [records["tag"].uuid],
+        "taggings": [paired_uuid(records["tag"].uuid, world.owner.uuid)],   # the tag is on the owner
         "donations": [records["paid_gift"].uuid, records["monthly_charge"].uuid],
         "petitions": [records["petition"].uuid],
         "signatures": [records["petition_signup"].uuid],

@@ -9,7 +9,8 @@ from leap_members.advocacy.models import ActionKind, ActionSignup, ActionStatus
 from leap_members.core.timeutil import utcnow
 from leap_members.extensions import db
 from leap_members.mail.models import OutboxMessage
-from leap_members.members.models import Verification
+from leap_members.members.models import Member, Verification
+from leap_members.outreach.tags import create_tag, tags_of
 from tests.advocacy.factories import build_action
 from tests.support.api import HAL, uuid_of
 from tests.support.factories import make_member
@@ -99,11 +100,46 @@ def test_an_embedded_person_is_matched_by_email_whatever_its_case(api, petition)
     assert response.status_code == 201 and [r.member_id for r in rows()] == [member.id]
 
 
-def test_an_embedded_person_nobody_has_is_refused_for_now(api, petition):
+def test_an_embedded_person_nobody_has_is_added_tagged_and_signed_in_one_request(api, petition):
+    tag = create_tag("Bail reform", None)
+    db.session.commit()
+    response = api.post(f"petitions/{petition.uuid}/signatures", {
+        "person": {"given_name": "Noor", "family_name": "Haddad",
+                   "email_addresses": [{"address": "noor@example.org", "status": "subscribed"}],
+                   "postal_addresses": [{"postal_code": "60601", "region": "IL"}]},
+        "add_tags": ["bail reform", "no such tag"], "comments": "Count me in"})
+    assert response.status_code == 201
+    member = db.session.scalars(select(Member).where(Member.email == "noor@example.org")).one()
+    assert [r.member_id for r in rows()] == [member.id] and member.email_updates and member.zip_code == "60601"
+    assert [t.name for t in tags_of(member)] == [tag.name]
+    assert response.get_json()["_links"]["osdi:person"]["href"].endswith(member.uuid)
+
+
+def test_an_embedded_person_without_names_is_refused_and_nothing_is_written(api, petition):
     response = api.post(f"petitions/{petition.uuid}/signatures",
                         {"person": {"email_addresses": [{"address": "new.person@example.org"}]}})
-    assert response.status_code == 400 and "POST /people" in response.get_json()["error"]
-    assert rows() == []
+    assert response.status_code == 400 and "given_name" in response.get_json()["error"]
+    assert rows() == [] and db.session.scalar(select(func.count()).select_from(Member)) == 0
+
+
+def test_a_closed_petition_refuses_an_embedded_new_person_and_keeps_nothing(api, petition):
+    petition.status = ActionStatus.CLOSED
+    db.session.commit()
+    response = api.post(f"petitions/{petition.uuid}/signatures", {
+        "person": {"given_name": "Late", "family_name": "Comer", "email_addresses": [{"address": "late@example.org"}]}})
+    assert response.status_code == 409
+    assert db.session.scalar(select(func.count()).select_from(Member).where(Member.email == "late@example.org")) == 0
+
+
+def test_add_tags_tags_a_linked_person_even_when_they_signed_before(api, petition):
+    member = make_member()
+    create_tag("Volunteer", None)
+    db.session.commit()
+    sign(api, petition, member)
+    again = api.post(f"petitions/{petition.uuid}/signatures", {
+        "_links": {"osdi:person": {"href": f"https://elsewhere.example/api/v2/people/{member.uuid}"}},
+        "add_tags": ["Volunteer"]})
+    assert again.status_code == 200 and [t.name for t in tags_of(member)] == ["Volunteer"] and len(rows()) == 1
 
 
 def test_a_trailing_slash_works_on_post(api, petition):
@@ -136,10 +172,11 @@ def test_a_petition_that_does_not_take_this_signature_says_why_and_writes_nothin
     ({"comments": 7}, "comments must be a string"),
     ({"comments": "x" * 1001}, "comments is too long"),
     ({"comments": "nul\x00byte"}, "control characters"),
-    ({"add_tags": ["Volunteers"]}, "Unknown field 'add_tags'"),
+    ({"remove_tags": ["Volunteers"]}, "Unknown field 'remove_tags'"),
+    ({"add_tags": "Volunteers", "_links": {}}, "add_tags must be"),
     ({"_links": {"osdi:person": "people/1"}}, "must be an object with an href"),
     ({"_links": {}}, "Name the person"),
-    ({"person": {"email_addresses": "a@example.org"}}, "person.email_addresses must be a list"),
+    ({"person": {"email_addresses": "a@example.org"}}, "person.email_addresses must be an array"),
 ])
 def test_a_bad_body_is_a_400_naming_the_field_and_writes_nothing(api, petition, body, words):
     response = api.post(f"petitions/{petition.uuid}/signatures", body)

@@ -119,6 +119,7 @@ class World:
             "attendance_uuid": [self.records["event_signup"].uuid],
             "outreach_uuid": [self.records["letter_signup"].uuid],
             "item_uuid": [self.owner.uuid],
+            "tagging_id": [self.owner.uuid],
             "provider": ["ses"],   # an empty POST is "not an SNS message" (400), whoever sends it
         }
         return values[argument]
