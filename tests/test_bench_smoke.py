@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ("home", "actions", "directory", "webhook", "signup", "export", "outbox", "delivery")
+SCENARIOS = ("home", "actions", "directory", "webhook", "signup", "export", "outbox", "delivery", "api-people",
+             "api-signup")
 
 # The suite's PostgreSQL pass would only repeat this SQLite run (the bench never uses the test database).
 pytestmark = pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="run once, in the SQLite pass")
@@ -64,3 +65,11 @@ def test_the_bulk_mail_rows_wrote_and_delivered_every_recipient(results):
     assert outbox["ratio"] > 0 and outbox["notes"]["rows written"] == outbox["notes"]["recipients"] > 0
     assert delivery["rps"] > 0
     assert delivery["notes"]["messages"] == delivery["notes"]["received"] == delivery["notes"]["marked sent"] > 0
+
+
+def test_the_api_walk_read_every_person_once_and_the_signups_made_no_duplicate(results):
+    page, walk = [row for row in results["results"] if row["key"] == "api-people"]
+    assert walk["notes"]["complete"] is True and page["ratio"] > 0 and walk["notes"]["seconds"] > 0
+    (signup,) = [row for row in results["results"] if row["key"] == "api-signup"]
+    assert signup["notes"]["exactly_right"] is True, signup["notes"]
+    assert set(signup["notes"]["answers"]) <= {"200", "201"}, signup["notes"]
