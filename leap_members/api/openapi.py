@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of the API, served at /api/v2/openapi.json.
 
 Its paths come from the URL map, so no route is ever left out: each route's operation is described
-by its entry in openapi_schemas.OPERATIONS (keyed by endpoint name, then method), and a route
+by its entry in openapi_operations.OPERATIONS (keyed by endpoint name, then method), and a route
 without one fails the tests (tests/api/test_openapi.py) instead of going undescribed.
 """
 import json
@@ -13,7 +13,8 @@ from werkzeug.routing import Rule
 from . import bp
 from .auth import HEADER
 from .hal import api_root
-from .openapi_schemas import COMPONENTS, ERROR_MESSAGES, OPERATIONS, PARAMETERS, Operation
+from .openapi_operations import ERROR_MESSAGES, OPERATIONS, PARAMETERS, Operation
+from .openapi_schemas import COMPONENTS
 from .routing import api_route
 
 PREFIX = "/api/v2"
@@ -47,7 +48,7 @@ def describe(rule: Rule, method: str) -> dict:
     entry = OPERATIONS.get(endpoint, {}).get(method.lower())
     if entry is None:
         raise MissingDescription(f"{method} {rule.rule} (endpoint api.{endpoint}) has no entry in "
-                                 "leap_members/api/openapi_schemas.py OPERATIONS: describe it there.")
+                                 "leap_members/api/openapi_operations.py OPERATIONS: describe it there.")
     view = current_app.view_functions[rule.endpoint]
     public = getattr(view, "public", False)
     operation: dict = {"operationId": f"{method.lower()}_{endpoint}", "summary": entry.summary,

@@ -5,10 +5,11 @@ import jsonschema_rs
 import pytest
 import schemathesis
 
-from leap_members.api import openapi_schemas
+from leap_members.api import openapi_operations, openapi_schemas
 from leap_members.api.openapi import MissingDescription, api_rules, document, openapi_path, operations_of
 from tests.support.api import ApiClient
 from tests.support.factories import make_member
+from tests.support.world import build_world
 
 
 def served(client) -> dict:
@@ -32,14 +33,14 @@ def test_every_route_and_method_of_the_api_is_in_the_document_and_nothing_else(a
     paths = served(client)["paths"]
     routes = {(openapi_path(rule), method.lower()) for rule in api_rules() for method in operations_of(rule)}
     assert {(path, method) for path, methods in paths.items() for method in methods} == routes
-    described = {(endpoint, method) for endpoint, methods in openapi_schemas.OPERATIONS.items() for method in methods}
+    described = {(endpoint, method) for endpoint, methods in openapi_operations.OPERATIONS.items() for method in methods}
     endpoints = {(rule.endpoint.removeprefix("api."), method.lower()) for rule in api_rules()
                  for method in operations_of(rule)}
     assert described == endpoints, "OPERATIONS describes routes that do not exist"
 
 
 def test_a_route_without_a_description_fails_naming_it(app, monkeypatch):
-    monkeypatch.setitem(openapi_schemas.OPERATIONS, "person", {})
+    monkeypatch.setitem(openapi_operations.OPERATIONS, "person", {})
     with pytest.raises(MissingDescription, match=r"GET /api/v2/people/<uuid> \(endpoint api.person\)"):
         document()
 
@@ -85,6 +86,15 @@ def test_the_person_schema_accepts_a_real_person_and_catches_mistakes(api, app):
     assert broken(lambda p: p["email_addresses"][0].update(status="maybe"))
     assert broken(lambda p: p.update(identifiers=[f"other:{member.uuid}"]))
     assert not validator("PeoplePage").is_valid({**page, "_embedded": {"osdi:people": [], "extra": []}})
+
+
+def test_the_donation_schema_holds_amounts_to_two_decimals(api, app):
+    world = build_world()
+    gift = api.get(f"donations/{world.records['paid_gift'].uuid}").get_json()
+    assert validator("Donation").is_valid(gift) and gift["amount"] == "50.00"
+    assert not validator("Donation").is_valid({**gift, "amount": "50"})
+    assert not validator("Donation").is_valid({**gift, "amount": 50.0})
+    assert not validator("Donation").is_valid({**gift, "action_date": gift["action_date"].removesuffix("Z")})
 
 
 def test_the_error_schema_is_what_the_api_answers(app, client):
