@@ -2,16 +2,18 @@
 
 People, tags and taggings, donations, petitions and signatures, events and attendances, letter
 campaigns, and the saved segments as lists; keys from the staff console or `flask create-api-key`.
+Outgoing webhooks send new people, signatures, attendances and gifts (webhooks*.py).
 """
 from flask import Blueprint, Flask
 
 from ..extensions import csrf, limiter
 
-bp = Blueprint("api", __name__, url_prefix="/api/v2")
+bp: Blueprint = Blueprint("api", __name__, url_prefix="/api/v2")   # annotated: mypy reads it inside an import cycle
 csrf.exempt(bp)   # no cookie authenticates the API (auth.py), so there is no session to forge requests with
 
 from . import entry, people  # noqa: E402,F401  (each module adds its routes to bp)
 from .auth import authenticate, rate_limit_key  # noqa: E402
+from .webhooks_outbox import queue_deliveries  # noqa: E402,F401  (its session listeners queue deliveries)
 
 
 @bp.before_request
@@ -26,8 +28,13 @@ def _endpoint_name() -> str:
 
 
 def init_app(app: Flask) -> None:
-    from .cli import create_api_key_command, list_api_keys_command, revoke_api_key_command
+    from .cli import (
+        create_api_key_command,
+        deliver_webhooks_command,
+        list_api_keys_command,
+        revoke_api_key_command,
+    )
 
     limiter.limit(lambda: app.config["RATELIMIT_API"], key_func=rate_limit_key)(bp)
-    for command in (create_api_key_command, list_api_keys_command, revoke_api_key_command):
+    for command in (create_api_key_command, list_api_keys_command, revoke_api_key_command, deliver_webhooks_command):
         app.cli.add_command(command)
