@@ -13,6 +13,7 @@ csrf.exempt(bp)   # no cookie authenticates the API (auth.py), so there is no se
 
 from . import entry, people  # noqa: E402,F401  (each module adds its routes to bp)
 from .auth import authenticate, rate_limit_key  # noqa: E402
+from .staff_views import console  # noqa: E402  (the admins' pages: keys and webhooks)
 from .webhooks_outbox import queue_deliveries  # noqa: E402,F401  (its session listeners queue deliveries)
 
 
@@ -36,5 +37,6 @@ def init_app(app: Flask) -> None:
     )
 
     limiter.limit(lambda: app.config["RATELIMIT_API"], key_func=rate_limit_key)(bp)
+    app.register_blueprint(console)
     for command in (create_api_key_command, list_api_keys_command, revoke_api_key_command, deliver_webhooks_command):
         app.cli.add_command(command)
