@@ -155,6 +155,14 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # The API's records carry leap_members:<uuid>, and the same uuid under this system's name too
         # (e.g. "action_network") for tools that look only for their own prefix. Empty: only ours.
         "API_EXTRA_ID_SYSTEM": os.environ.get("API_EXTRA_ID_SYSTEM", "").strip(),
+        # Outgoing webhooks (api/webhooks*.py), sent by `flask deliver-webhooks`: a receiver that does not
+        # answer 2xx within the timeout is tried again after 1, 2, 4 ... minutes (at most six hours
+        # apart), and given up after this many attempts (12: about 20 hours).
+        "WEBHOOK_TIMEOUT_SECONDS": float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10")),
+        "WEBHOOK_MAX_ATTEMPTS": int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "12")),
+        # Off in production: webhook addresses must be https and reach only public addresses (no
+        # loopback, private or link-local ones: the server cannot be made to call its own network).
+        "WEBHOOKS_ALLOW_LOCAL": _bool("WEBHOOKS_ALLOW_LOCAL", not is_prod),
         # Mail: written to the outbox, sent by `flask send-mail`.
         "MAIL_FROM": os.environ.get("MAIL_FROM", "LEAP Members <members@leap.example>"),
         "SMTP_HOST": os.environ.get("SMTP_HOST", "localhost"),

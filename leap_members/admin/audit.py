@@ -19,6 +19,7 @@ ACTIONS = {
     "impact": "Impact timeline edits",
     "api": "API writes",
     "api-key": "API keys",
+    "webhook": "Webhooks",
 }
 AUDIT_PAGE_SIZE = 50
 

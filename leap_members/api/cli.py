@@ -1,12 +1,15 @@
-"""``flask create-api-key``, ``list-api-keys`` and ``revoke-api-key``: keys from the command line."""
+"""``flask create-api-key``, ``list-api-keys`` and ``revoke-api-key``: keys from the command line;
+``flask deliver-webhooks``: the webhook worker."""
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from ..admin.audit import command_line_actor, record_event
+from ..admin.audit import command_line_actor
+from ..core import worker
 from ..extensions import db
-from .keys import KeyRefused, all_keys, create_key, revoke
+from .keys import KeyRefused, all_keys, create_key, record_created, record_revoked, revoke
 from .models import ApiKey, Scope
+from .webhooks_delivery import deliver_pending
 
 
 @click.command("create-api-key")
@@ -22,8 +25,7 @@ def create_api_key_command(name: str, scope: str, subscribe_new_people: bool) ->
         key, token = create_key(name, scope, command_line_actor(), subscribe_new_people=subscribe_new_people)
     except KeyRefused as error:
         raise click.UsageError(str(error)) from None
-    record_event("api-key", f"Created API key {key.name!r} ({key.prefix}…, {Scope.LABELS[scope].lower()})",
-                 details={"api_key_id": key.id, "scope": scope})
+    record_created(key)
     db.session.commit()
     click.echo(token)
     click.echo(f"Key {key.id} ({Scope.LABELS[scope].lower()}) for {key.name!r}. Send it in the OSDI-API-Token "
@@ -51,6 +53,20 @@ def revoke_api_key_command(key_id: int) -> None:
     if not revoke(key, command_line_actor()):
         click.echo(f"Key {key_id} was revoked already.")
         return
-    record_event("api-key", f"Revoked API key {key.name!r} ({key.prefix}…)", details={"api_key_id": key.id})
+    record_revoked(key)
     db.session.commit()
     click.echo(f"Revoked key {key_id} ({key.name}).")
+
+
+@click.command("deliver-webhooks")
+@click.option("--loop", is_flag=True, help="Keep running, polling for deliveries (stop with SIGTERM or Ctrl-C).")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between polls with --loop.")
+@with_appcontext
+def deliver_webhooks_command(loop: bool, interval: float) -> None:
+    """POST the queued webhook deliveries to their endpoints, retrying failures with back-off."""
+    def batch(keep_going) -> None:
+        delivered, failed = deliver_pending(keep_going=keep_going)
+        if delivered or failed or not loop:
+            click.echo(f"delivered {delivered}, failed {failed} (tried again later, or given up)")
+
+    worker.run(batch, loop=loop, interval=interval, name="deliver-webhooks")

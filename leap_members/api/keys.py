@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from ..admin.audit import record_event
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .models import ApiKey, Scope
@@ -56,6 +57,16 @@ def revoke(key: ApiKey, by: str) -> bool:
     key.revoked_at = utcnow()
     key.revoked_by_label = by[:300]
     return True
+
+
+def record_created(key: ApiKey) -> None:
+    """The audit log's entry for a new key, from the console or the command line."""
+    record_event("api-key", f"Created API key {key.name!r} ({key.prefix}…, {Scope.LABELS[key.scope].lower()})",
+                 details={"api_key_id": key.id, "scope": key.scope, "subscribe_new_people": key.subscribe_new_people})
+
+
+def record_revoked(key: ApiKey) -> None:
+    record_event("api-key", f"Revoked API key {key.name!r} ({key.prefix}…)", details={"api_key_id": key.id})
 
 
 def note_use(key: ApiKey) -> None:

@@ -102,7 +102,8 @@ def cases(world) -> dict:
 
 # What each case does: its status, {table: columns changed on existing rows}, {table: rows added}.
 EXPECTED = {
-    "members.join": (302, {}, {"members": 1, "consents": 1, "outbox_messages": 1}),
+    # The world's webhook endpoint wants new people: a join queues its delivery (api/webhooks_outbox.py).
+    "members.join": (302, {}, {"members": 1, "consents": 1, "outbox_messages": 1, "webhook_deliveries": 1}),
     "members.login": (302, {"members": {"last_login_at"}}, {}),
     "members.logout": (302, {"members": {"session_token"}}, {}),
     "members.reset_request": (200, {}, {"outbox_messages": 1}),

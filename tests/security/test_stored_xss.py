@@ -53,6 +53,8 @@ FREE_TEXT = {
     "email_suppressions": ("address", "detail"),
     "email_delivery_events": ("address", "detail"),
     "api_keys": ("name", "created_by_label", "revoked_by_label"),
+    "webhook_endpoints": ("name", "url", "created_by_label"),
+    "webhook_deliveries": ("last_error",),
 }
 # Text columns that are not free text, and why no payload can reach them.
 NOT_FREE_TEXT = {
@@ -71,13 +73,15 @@ NOT_FREE_TEXT = {
         "stripe_events.source", "partnership_changes.action", "mailings.status", "email_engagements.kind",
         "email_suppressions.reason", "email_delivery_events.kind", "email_delivery_events.source",
         "email_topic_choices.source", "outbox_messages.skipped_reason",
-        "segments.include_ids", "segments.exclude_ids", "api_keys.scope",
-        "members.phone_digits", "members.uuid", "tags.uuid", "segments.uuid", "donations.uuid", "actions.uuid", "action_signups.uuid"),
+        "segments.include_ids", "segments.exclude_ids", "api_keys.scope", "api_keys.prefix", "members.phone_digits",
+        "members.uuid", "tags.uuid", "segments.uuid", "donations.uuid", "actions.uuid", "action_signups.uuid",
+        "webhook_deliveries.event", "webhook_deliveries.record_uuid", "webhook_deliveries.idempotency_key"),
     "secret or internal, never shown": (
         "members.password_hash", "members.session_token", "donations.public_token", "donations.submission_key",
         "agreements.submission_token", "outbox_messages.dedupe_key", "stripe_events.payload",
         "partners.name_key", "donations.checkout_url", "outbox_messages.message_id",
-        "email_delivery_events.source_key", "email_engagements.url", "api_keys.key_hash", "api_keys.prefix"),
+        "email_delivery_events.source_key", "email_engagements.url", "api_keys.key_hash",
+        "webhook_endpoints.secret", "webhook_deliveries.body"),
     "HTML the app renders from Markdown with raw HTML off (outreach/rendering.py), shown only in the "
     "development inbox": ("outbox_messages.body_html",),
     "parsed, then shown row by row: covered by a CSV with payloads below": ("member_imports.content",),
@@ -91,9 +95,7 @@ NOT_SHOWN = {"consents.wording", "consents.ip_address", "outbox_messages.last_er
              "recurring_gifts.stripe_customer_id", "recurring_gifts.last_failed_invoice_id",
              "recurring_gifts.tribute_name",
              # Shown beside their suppression, found by address: a payload in each column cannot match.
-             "email_delivery_events.address", "email_delivery_events.detail",
-             # Until the console lists API keys.
-             "api_keys.name", "api_keys.created_by_label", "api_keys.revoked_by_label"}
+             "email_delivery_events.address", "email_delivery_events.detail"}
 
 UNESCAPED = re.compile(r"<script>xss\(|<img src=x onerror=xss\(|<b zq\d")
 

@@ -11,6 +11,8 @@ from datetime import date, timedelta
 
 from leap_members.admin.models import AuditEvent, MemberImport, MemberMerge, StaffNote
 from leap_members.advocacy.models import ActionKind, ActionSignup, ActionStatus
+from leap_members.api.keys import create_key, revoke
+from leap_members.api.models import WebhookDelivery, WebhookEndpoint
 from leap_members.core.timeutil import utcnow
 from leap_members.core.tokens import make_token
 from leap_members.donations.models import Donation, Fund, RecurringGift, StripeCustomer, StripeEvent
@@ -76,6 +78,7 @@ class World:
     records: dict = field(default_factory=dict)     # name -> model instance
     tokens: dict = field(default_factory=dict)      # endpoint -> token for the owner's record
     secrets: dict = field(default_factory=dict)
+    ids: dict = field(default_factory=dict)         # name -> id of a record that a request may delete
 
     def person(self, role: str):
         return {"member": self.owner, "other_member": self.other, "unconfirmed": self.unconfirmed,
@@ -120,6 +123,10 @@ class World:
             "outreach_uuid": [self.records["letter_signup"].uuid],
             "item_uuid": [self.owner.uuid],
             "tagging_id": [self.owner.uuid],
+            "key_id": [self.records["api_key"].id, self.records["revoked_key"].id],
+            # Ids, not rows: an admin's example may delete the endpoint and its deliveries with it.
+            "endpoint_id": [self.ids["webhook"]],
+            "delivery_id": [self.ids["delivery"]],
             "provider": ["ses"],   # an empty POST is "not an SNS message" (400), whoever sends it
         }
         return values[argument]
@@ -168,6 +175,7 @@ def build_world() -> World:
     _outreach(world)
     _bounces(world)
     _tags(world)
+    _api(world)
     db.session.commit()
     _tokens(world)
     world.secrets["receipt_number"] = records["paid_gift"].receipt_number
@@ -338,6 +346,26 @@ def _tags(world: World) -> None:
     """A tag on the owner, put on from the record (so the timeline has a change)."""
     world.records["tag"] = tag = create_tag("Speakers bureau volunteers", world.staff)
     tag_member(world.owner, tag, world.staff)
+
+
+def _api(world: World) -> None:
+    """An API key in use, a revoked one, and a webhook endpoint whose delivery failed."""
+    records, staff_label = world.records, f"{world.staff.full_name} <{world.staff.email}>"
+    records["api_key"], _ = create_key("Mobilize sync", "write", staff_label)
+    records["revoked_key"], _ = create_key("Old report", "read", staff_label)
+    revoke(records["revoked_key"], f"{world.admin.full_name} <{world.admin.email}>")
+    records["webhook"] = endpoint = WebhookEndpoint(name="Mobilize people", url="https://hooks.example.org/leap",
+                                                    events=["person"], secret="world-webhook-secret",
+                                                    created_by_label=staff_label)
+    db.session.add(endpoint)
+    db.session.flush()
+    records["delivery"] = delivery = WebhookDelivery(
+        endpoint_id=endpoint.id, event="person", record_uuid=world.owner.uuid,
+        idempotency_key=f"person:{world.owner.uuid}", body="[]", attempts=12, last_status=500,
+        last_error="HTTP 500: upstream broke", failed_at=utcnow())
+    db.session.add(delivery)
+    db.session.flush()
+    world.ids.update(webhook=endpoint.id, delivery=delivery.id)
 
 
 def _tokens(world: World) -> None:
