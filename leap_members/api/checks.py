@@ -3,26 +3,40 @@
 ``where`` is the field's place in the body as a client would write it, e.g. ``person.email_addresses[0]``.
 ``null`` reads as "not given".
 """
-import re
+from collections.abc import Callable
 
 from flask import abort
 
+from ..core.forms import clean_line, clean_text
+
 MAX_ITEMS = 100   # entries of one array
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def one_line(value: object, where: str, limit: int) -> str | None:
     """A string without control characters (PostgreSQL refuses NUL), stripped, at most ``limit`` long."""
+    return _text(value, where, limit, clean_line, "such as a NUL byte or a line break",
+                 "{where} is longer than {limit} characters.")
+
+
+def text(value: object, where: str, limit: int) -> str | None:
+    """Like one_line, but line breaks and tabs are kept (a comment, a letter)."""
+    return _text(value, where, limit, clean_text, "such as a NUL byte",
+                 "{where} is too long: at most {limit:,} characters (it has {length:,}).")
+
+
+def _text(value: object, where: str, limit: int, clean: Callable[[str], str], examples: str,
+          too_long: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
         abort(400, f"{where} must be a string.")
-    if _CONTROL.search(value):
-        abort(400, f"{where} contains a control character (such as a NUL byte or a line break).")
-    text = value.strip()
-    if len(text) > limit:
-        abort(400, f"{where} is longer than {limit} characters.")
-    return text
+    try:
+        cleaned = clean(value)
+    except ValueError:
+        abort(400, f"{where} contains a control character ({examples}): remove the control characters.")
+    if len(cleaned) > limit:
+        abort(400, too_long.format(where=where, limit=limit, length=len(cleaned)))
+    return cleaned
 
 
 def true_or_false(value: object, where: str) -> bool | None:
@@ -54,5 +68,9 @@ def only_fields(given: dict, prefix: str, known: tuple[str, ...]) -> None:
         abort(400, f"Unknown field: {prefix}{unknown[:60]}.")
 
 
-def has_control_character(text: str) -> bool:
-    return bool(_CONTROL.search(text))
+def has_control_character(value: str) -> bool:
+    try:
+        clean_line(value)
+    except ValueError:
+        return True
+    return False

@@ -14,11 +14,10 @@ from ..admin.audit import describe, record_event
 from ..advocacy.forms import COMMENT_MAX
 from ..advocacy.models import Action, ActionSignup, ActionStatus, SignupStatus
 from ..advocacy.services import AlreadySignedUp, NotEligible, SignupError, sign_up, signup_for
-from ..core.forms import clean_text
 from ..extensions import db
 from ..members.models import Member
 from .auth import actor, current_key
-from .checks import json_object
+from .checks import json_object, text
 from .hal import dates, identifiers, iso
 from .lookup import find, person_from_link
 from .odata import Filterable
@@ -52,22 +51,6 @@ def find_signup(action: Action, uuid: str, noun: str, statuses: Iterable[str]) -
                 ActionSignup.status.in_(tuple(statuses)))
 
 
-def text_field(body: dict, name: str, limit: int) -> str | None:
-    """An optional text of ``body``: a string of at most ``limit`` characters, without control characters."""
-    value = body.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        abort(400, f"{name} must be a string.")
-    try:
-        value = clean_text(value)
-    except ValueError:
-        abort(400, f"{name} contains control characters (such as NUL); remove them.")
-    if len(value) > limit:
-        abort(400, f"{name} is too long: at most {limit:,} characters (it has {len(value):,}).")
-    return value or None
-
-
 def person_for(body: dict) -> Member:
     """The person a sign-up is for: named by an ``osdi:person`` link, or an embedded ``person`` matched
     or made by the person signup helper (api/signup.py), with ``add_tags`` put on them either way."""
@@ -96,7 +79,7 @@ def take_part(action: Action, noun: str, body: dict, listed: frozenset[str]) -> 
     unknown = sorted(set(body) - FIELDS)
     if unknown:
         abort(400, f"Unknown field {unknown[0][:60]!r}: a {noun} sign-up takes {', '.join(sorted(FIELDS - IGNORED_FIELDS))}.")
-    comment = text_field(body, "comments", COMMENT_MAX)
+    comment = text(body.get("comments"), "comments", COMMENT_MAX) or None
     member = person_for(body)
     existing = signup_for(action.id, member.id)
     if existing is not None and existing.status in listed:
