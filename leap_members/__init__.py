@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 # Outreach first: the directory (admin) filters by its tags and topics, and its staff pages use the
 # directory, so admin must find outreach's models loaded and its own modules not half-imported.
 from . import outreach  # isort: skip
-from . import admin, advocacy, api, donations, health, mail, members, partnerships, public
+from . import admin, advocacy, api, donations, health, mail, members, partnerships, public, speakers
 from .config import load_config
 from .core import converters, database, errors, headers, requests, sessions, templating
 from .core.links import FixedSiteRoot, site_root
@@ -51,7 +51,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Each feature package's blueprint, and its CLI commands and signals (``init_app``)."""
-    for feature in (public, members, mail, admin, advocacy, donations, health, partnerships, outreach, api):
+    for feature in (public, members, mail, admin, advocacy, donations, health, partnerships, outreach, api,
+                    speakers):
         app.register_blueprint(feature.bp)
         if hasattr(feature, "init_app"):
             feature.init_app(app)
