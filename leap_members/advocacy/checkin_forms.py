@@ -4,7 +4,7 @@ from wtforms import EmailField, HiddenField, IntegerField, StringField, SubmitFi
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
 
 from ..core.forms import WholeNumber, clean_line
-from ..members.forms import check_email
+from ..members.forms import PHONE_MESSAGE, PHONE_PATTERN, check_email
 from .checkin import MARKS
 
 MAX_FILTER = 100
@@ -37,7 +37,7 @@ class GuestForm(ListButtonForm):
                        render_kw={"autocomplete": "off", "inputmode": "email"})
     phone = StringField("Phone (optional)", filters=[clean_line],
                         validators=[Optional(), Length(max=30),
-                                    Regexp(r"^[0-9+().\- ]{7,30}$", message="Use digits, spaces and + ( ) - only.")],
+                                    Regexp(PHONE_PATTERN, message=PHONE_MESSAGE)],
                         render_kw={"autocomplete": "off", "inputmode": "tel"})
     submit = SubmitField("Check in and invite to join")
 

@@ -60,7 +60,7 @@ def attendees(action_id: int, text: str = "") -> list[Attendee]:
 
 def waiting(action_id: int, text: str = "") -> list[tuple[ActionSignup, Member]]:
     """The waiting list, in its order: people who may turn up anyway."""
-    return [tuple(row) for row in db.session.execute(
+    return [(signup, member) for signup, member in db.session.execute(
         select(ActionSignup, Member).join(Member, Member.id == ActionSignup.member_id)
         .where(ActionSignup.action_id == action_id, ActionSignup.status == SignupStatus.WAITLISTED,
                *_matches(Member.first_name, Member.last_name, text))
@@ -76,7 +76,7 @@ def attendance_counts(action_id: int) -> dict[str, int]:
         .group_by(ActionSignup.walk_in, ActionSignup.attendance))
     for walk_in, attendance, number in rows:
         counts["walk_ins" if walk_in else "registered"] += number
-        counts[{Attendance.PRESENT: "present", Attendance.NO_SHOW: "no_show"}.get(attendance, "not_yet")] += number
+        counts[{Attendance.PRESENT: "present", Attendance.NO_SHOW: "no_show"}.get(attendance or "", "not_yet")] += number
     guests = db.session.scalar(select(func.count()).select_from(EventGuest)
                                .where(EventGuest.action_id == action_id)) or 0
     counts["present"] += guests
@@ -99,8 +99,10 @@ def find_walk_ins(action_id: int, text: str, staff: bool) -> list[tuple[Member, 
     else:
         member = find_by_email(text) if "@" in text else None
         found = [member] if member is not None and member.status != MembershipStatus.MERGED else []
-    statuses = dict(db.session.execute(select(ActionSignup.member_id, ActionSignup.status).where(
-        ActionSignup.action_id == action_id, ActionSignup.member_id.in_([m.id for m in found])))) if found else {}
+    statuses: dict[int, str] = {}
+    if found:
+        statuses.update(db.session.execute(select(ActionSignup.member_id, ActionSignup.status).where(
+            ActionSignup.action_id == action_id, ActionSignup.member_id.in_([m.id for m in found]))).tuples())
     return [(member, statuses.get(member.id)) for member in found]
 
 

@@ -34,6 +34,14 @@ def _event_to_check_in(slug: str) -> Action:
     return action
 
 
+def _of_the_event(model, row_id: int, action: Action):
+    """A sign-up or guest of this event, else 404 (an unknown id, or one of another event)."""
+    row = db.session.get(model, row_id)
+    if row is None or row.action_id != action.id:
+        abort(404)
+    return row
+
+
 def _list_text(value: str | None) -> str:
     return " ".join((value or "").split())[:MAX_FILTER]
 
@@ -66,9 +74,7 @@ def _checkin_page(action: Action, guest_form: GuestForm, status: int = 200):
 def checkin_mark(slug: str, signup_id: int):
     """Present, no-show, or undo, for one person with a place."""
     action = _event_to_check_in(slug)
-    signup = db.session.get(ActionSignup, signup_id)
-    if signup is None or signup.action_id != action.id:
-        abort(404)
+    signup = _of_the_event(ActionSignup, signup_id, action)
     form = MarkForm()
     if not form.validate_on_submit():
         abort(400)
@@ -129,9 +135,7 @@ def _tell(walk_in) -> None:
 def checkin_remove_guest(slug: str, guest_id: int):
     """Take back a guest added by mistake."""
     action = _event_to_check_in(slug)
-    guest = db.session.get(EventGuest, guest_id)
-    if guest is None or guest.action_id != action.id:
-        abort(404)
+    guest = _of_the_event(EventGuest, guest_id, action)
     form = ListButtonForm()
     if not form.validate_on_submit():
         abort(400)

@@ -4,6 +4,7 @@ from datetime import timedelta
 from flask import url_for
 from sqlalchemy import func, select, update
 
+from ..core.database import rows_changed
 from ..core.registry import MemberFlag, TimelineEvent, add_member_flag, dashboard_panel, merge_step, timeline_source
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -51,11 +52,11 @@ def event_attendance_timeline(member):
 @merge_step
 def merge_event_guests_and_hosts(source_id: int, target_id: int) -> dict[str, int]:
     """Visits as a guest and the events hosted go with the kept record."""
-    guests = db.session.execute(update(EventGuest).where(EventGuest.member_id == source_id)
-                                .values(member_id=target_id).execution_options(synchronize_session=False))
-    hosted = db.session.execute(update(Action).where(Action.host_id == source_id)
-                                .values(host_id=target_id).execution_options(synchronize_session=False))
-    return {"event guest visits moved": guests.rowcount, "events hosted moved": hosted.rowcount}
+    guests = rows_changed(update(EventGuest).where(EventGuest.member_id == source_id).values(member_id=target_id)
+                          .execution_options(synchronize_session=False))
+    hosted = rows_changed(update(Action).where(Action.host_id == source_id).values(host_id=target_id)
+                          .execution_options(synchronize_session=False))
+    return {"event guest visits moved": guests, "events hosted moved": hosted}
 
 
 @merge_step
