@@ -101,8 +101,9 @@ def find_walk_ins(action_id: int, text: str, staff: bool) -> list[tuple[Member, 
         found = [member] if member is not None and member.status != MembershipStatus.MERGED else []
     statuses: dict[int, str] = {}
     if found:
-        statuses.update(db.session.execute(select(ActionSignup.member_id, ActionSignup.status).where(
-            ActionSignup.action_id == action_id, ActionSignup.member_id.in_([m.id for m in found]))).tuples())
+        rows = db.session.execute(select(ActionSignup.member_id, ActionSignup.status).where(
+            ActionSignup.action_id == action_id, ActionSignup.member_id.in_([m.id for m in found])))
+        statuses.update((member_id, status) for member_id, status in rows)
     return [(member, statuses.get(member.id)) for member in found]
 
 

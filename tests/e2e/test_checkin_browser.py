@@ -1,4 +1,5 @@
-"""Check-in at the door on a phone (390 x 844): staff check in two registered people and a newcomer."""
+"""Check-in at the door on a phone (390 x 844): staff check in two registered people and a newcomer, then
+open the sign-in sheet as it prints."""
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -64,6 +65,13 @@ def test_staff_check_in_two_registered_people_and_a_newcomer_on_a_phone(page, li
     expect(page.locator("#count-walk-ins")).to_have_text("1")
     expect(page.locator("#count-not-yet")).to_have_text("1")
     _fits_the_phone(page)
+
+    page.get_by_role("link", name="Sign-in sheet to print").click()
+    expect(page.get_by_role("cell", name="Abbott, Ben")).to_be_visible()
+    page.emulate_media(media="print")   # on paper: the sheet alone, without the site's header and links
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.get_by_text("Print this page from your browser's menu")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Town hall on crisis teams")).to_be_visible()
 
     with live_app.app_context():
         marks = dict(db.session.execute(select(ActionSignup.id, ActionSignup.attendance)
