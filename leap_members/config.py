@@ -150,6 +150,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_RESET": os.environ.get("RATELIMIT_RESET", "5 per minute;20 per hour"),
         "RATELIMIT_DONATE": os.environ.get("RATELIMIT_DONATE", "10 per minute;60 per hour"),
         "RATELIMIT_ACTION_SIGNUP": os.environ.get("RATELIMIT_ACTION_SIGNUP", "30 per minute"),
+        # Guests recorded at an event's door: each is e-mailed an invitation (advocacy/checkin.py).
+        "RATELIMIT_EVENT_GUEST": os.environ.get("RATELIMIT_EVENT_GUEST", "30 per minute;200 per hour"),
         # Requests per API key (or per address without one), every method.
         "RATELIMIT_API": os.environ.get("RATELIMIT_API", "600 per minute"),
         # The API's records carry leap_members:<uuid>, and the same uuid under this system's name too

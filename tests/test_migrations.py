@@ -67,3 +67,41 @@ def test_migrations_work_in_a_schema_of_their_own_beside_an_installed_pg_trgm(em
                                   ).scalar() == "leap"
         db.session.remove()
         db.engine.dispose()
+
+
+def test_migration_0020_keeps_every_sign_up_and_target_both_ways(empty_database_url):
+    """On SQLite the host's foreign key means copying ``actions``; the cascade to sign-ups must not fire."""
+    app = create_app(build_config(SQLALCHEMY_DATABASE_URI=empty_database_url))
+    counts = "SELECT (SELECT count(*) FROM action_signups), (SELECT count(*) FROM action_targets)"
+    with app.app_context():
+        upgrade(revision="0019")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO members (id, uuid, email, first_name, last_name, city, state, zip_code, category, "
+                "affiliation_private, email_updates, custom_fields, verification, role, status, session_token, "
+                "created_at, updated_at) VALUES (1, 'u-1', 'a@example.org', 'A', 'B', 'C', 'OH', '45402', "
+                "'citizen', false, false, '{}', 'not_applicable', 'member', 'active', 't', "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+            connection.execute(text(
+                "INSERT INTO actions (id, uuid, slug, kind, status, title, summary, description, timezone, "
+                "allowed_categories, verified_only, online, taking_part, created_at, updated_at) VALUES "
+                "(1, 'a-1', 'e', 'event', 'published', 'E', 's', 'd', 'UTC', '', false, true, 1, "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+            connection.execute(text("INSERT INTO action_targets (action_id, position, name) VALUES (1, 0, 'Sen. X')"))
+            connection.execute(text(
+                "INSERT INTO action_signups (uuid, action_id, member_id, status, letters_emailed, queued_at, "
+                "created_at, updated_at) VALUES ('s-1', 1, 1, 'registered', 0, CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        upgrade()
+        with db.engine.begin() as connection:
+            assert tuple(connection.execute(text(counts)).one()) == (1, 1)
+            connection.execute(text("UPDATE actions SET host_id = 1"))
+            connection.execute(text("DELETE FROM members WHERE id = 1"))   # the sign-up goes, the event stays
+            assert connection.execute(text("SELECT host_id FROM actions")).scalar() is None
+            assert tuple(connection.execute(text(counts)).one()) == (0, 1)
+        downgrade(revision="0019")
+        with db.engine.connect() as connection:
+            assert tuple(connection.execute(text(counts)).one()) == (0, 1)
+            assert "host_id" not in {c["name"] for c in db.inspect(connection).get_columns("actions")}
+        db.session.remove()
+        db.engine.dispose()

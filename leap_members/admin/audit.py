@@ -20,6 +20,7 @@ ACTIONS = {
     "api": "API writes",
     "api-key": "API keys",
     "webhook": "Webhooks",
+    "event-guest": "Event guests at the door",
 }
 AUDIT_PAGE_SIZE = 50
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, literal, or_, select, true, union
 
+from ..advocacy.checkin_queries import attended_since
 from ..advocacy.models import ActionSignup, SignupStatus
 from ..core import registry
 from ..core.timeutil import after_day, day_starts, months_before, utcnow
@@ -63,6 +64,8 @@ def conditions(query: DirectoryQuery) -> list:
         where.append(_took_part(ActionSignup.action_id == query.action))
     if query.acted_within:
         where.append(_took_part(ActionSignup.created_at >= utcnow() - timedelta(days=query.acted_within)))
+    if query.attended_within:
+        where.append(attended_since(months_before(utcnow(), query.attended_within)))
     for name, wanted in query.flags:
         inside = Member.id.in_(flag_member_ids(name))
         where.append(inside if wanted else ~inside)

@@ -19,7 +19,7 @@ from ..outreach.models import Tag, Topic
 
 MULTI_FILTERS = ("category", "status", "verification", "state", "tag", "not_tag", "topic")
 SINGLE_FILTERS = ("q", "confirmed", "email_updates", "zip", "joined_from", "joined_to", "given", "action",
-                  "acted_within")
+                  "acted_within", "attended_within")
 PAGING = ("sort", "page", "per_page", "count")
 FLAG_PREFIX = "flag_"
 YES_NO = {"yes": True, "no": False}
@@ -48,6 +48,7 @@ GIVEN_LABELS = {"ever": "at some time", "monthly": "a monthly gift, active now"}
 GIVEN_MONTHS_PREFIX = "months:"
 MAX_GIVEN_MONTHS = 120
 MAX_ACTED_DAYS = 3650
+MAX_ATTENDED_MONTHS = 120
 
 STATUS_LABELS = {MembershipStatus.ACTIVE: "Active", MembershipStatus.LAPSED: "Lapsed",
                  MembershipStatus.SUSPENDED: "Suspended", MembershipStatus.MERGED: "Merged (duplicate)"}
@@ -82,6 +83,7 @@ class DirectoryQuery:
     given: str = ""                    # "ever", "monthly" or "months:N"
     action: int | None = None          # takes part in this action (a sign-up still active)
     acted_within: int | None = None    # signed up for any action in the last N days (still active)
+    attended_within: int | None = None  # at an event that started in the last N months (advocacy/checkin.py)
     flags: tuple[tuple[str, bool], ...] = ()
     sort: str = DEFAULT_SORT
     page: int = 1
@@ -107,7 +109,8 @@ class DirectoryQuery:
             pairs.append(("joined_to", self.joined_to.isoformat()))
         for name, ids in (("tag", self.tags), ("not_tag", self.not_tags), ("topic", self.topics)):
             pairs.extend((name, str(ident)) for ident in ids)
-        for name, chosen in (("given", self.given), ("action", self.action), ("acted_within", self.acted_within)):
+        for name, chosen in (("given", self.given), ("action", self.action), ("acted_within", self.acted_within),
+                             ("attended_within", self.attended_within)):
             if chosen:
                 pairs.append((name, str(chosen)))
         pairs.extend((FLAG_PREFIX + name, "yes" if value else "no") for name, value in self.flags)
@@ -154,7 +157,8 @@ def _filter_label(name: str) -> str:
     return {"q": "search", "zip": "ZIP starts with", "joined_from": "joined from", "joined_to": "joined to",
             "confirmed": "e-mail confirmed", "email_updates": "consents to e-mail", "tag": "has tag",
             "not_tag": "does not have tag", "topic": "gets e-mail of", "given": "has given",
-            "action": "takes part in", "acted_within": "took part in an action in the last"}.get(name, name)
+            "action": "takes part in", "acted_within": "took part in an action in the last",
+            "attended_within": "attended an event in the last"}.get(name, name)
 
 
 def _value_label(name: str, value: str) -> str:
@@ -175,6 +179,8 @@ def _value_label(name: str, value: str) -> str:
         return GIVEN_LABELS.get(value, value) if months == value else f"in the last {_plural(months, 'month')}"
     if name == "acted_within":
         return _plural(value, "day")
+    if name == "attended_within":
+        return _plural(value, "month")
     return value
 
 
@@ -232,6 +238,7 @@ def parse_query(args, ignore: tuple[str, ...] = ()) -> DirectoryQuery:
         given=_given(values.get("given", "")),
         action=_known_id("action", "action", values.get("action", ""), Action),
         acted_within=_days(values.get("acted_within", "")),
+        attended_within=_months(values.get("attended_within", "")),
         flags=tuple(sorted(flags)),
         sort=_sort(values.get("sort", "")),
         page=_number("page", values.get("page", ""), 1, MAX_PAGE, 1),
@@ -284,6 +291,16 @@ def _days(value: str) -> int | None:
     if days is None:
         raise BadFilter(f"“acted_within” takes a number of days from 1 to {MAX_ACTED_DAYS}, like acted_within=30.")
     return days
+
+
+def _months(value: str) -> int | None:
+    if not value:
+        return None
+    months = _whole_number(value, 1, MAX_ATTENDED_MONTHS)
+    if months is None:
+        raise BadFilter(f"“attended_within” takes a number of months from 1 to {MAX_ATTENDED_MONTHS}, "
+                        "like attended_within=6.")
+    return months
 
 
 def _given(value: str) -> str:

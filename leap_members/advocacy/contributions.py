@@ -2,12 +2,13 @@
 from datetime import timedelta
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from ..core.database import rows_changed
 from ..core.registry import MemberFlag, TimelineEvent, add_member_flag, dashboard_panel, merge_step, timeline_source
 from ..core.timeutil import utcnow
 from ..extensions import db
-from .models import Action, ActionKind, ActionSignup, ActionStatus, SignupStatus
+from .models import Action, ActionKind, ActionSignup, ActionStatus, Attendance, EventGuest, SignupStatus
 from .services import lock_action, promote_waiting
 from .times import format_local
 
@@ -27,6 +28,37 @@ def action_signups_timeline(member):
             url=url_for("advocacy.staff_signups", action_id=action.id))
 
 
+@timeline_source
+def event_attendance_timeline(member):
+    """Whether the member came to the events they had a place at, and visits as a guest before joining."""
+    signups = db.session.scalars(select(ActionSignup).where(ActionSignup.member_id == member.id,
+                                                            ActionSignup.attendance.is_not(None)))
+    for signup in signups:
+        action = signup.action
+        if signup.attendance == Attendance.PRESENT:
+            text = f"Attended “{action.title}”" + (" (walk-in)" if signup.walk_in else "")
+        else:
+            text = f"Did not attend “{action.title}”"
+        yield TimelineEvent(when=action.starts_at or signup.checked_in_at or signup.created_at,
+                            kind="event-attendance", text=text,
+                            url=url_for("advocacy.staff_signups", action_id=action.id))
+    for guest in db.session.scalars(select(EventGuest).where(EventGuest.member_id == member.id)):
+        action = guest.action
+        yield TimelineEvent(when=action.starts_at or guest.checked_in_at, kind="event-attendance",
+                            text=f"Attended “{action.title}” (walk-in guest, before joining)",
+                            url=url_for("advocacy.staff_signups", action_id=action.id))
+
+
+@merge_step
+def merge_event_guests_and_hosts(source_id: int, target_id: int) -> dict[str, int]:
+    """Visits as a guest and the events hosted go with the kept record."""
+    guests = rows_changed(update(EventGuest).where(EventGuest.member_id == source_id).values(member_id=target_id)
+                          .execution_options(synchronize_session=False))
+    hosted = rows_changed(update(Action).where(Action.host_id == source_id).values(host_id=target_id)
+                          .execution_options(synchronize_session=False))
+    return {"event guest visits moved": guests, "events hosted moved": hosted}
+
+
 @merge_step
 def merge_action_signups(source_id: int, target_id: int) -> dict[str, int]:
     """Move sign-ups to the kept record; where both took part in one action, keep one row."""
@@ -44,6 +76,9 @@ def merge_action_signups(source_id: int, target_id: int) -> dict[str, int]:
         loser, winner = (twin, signup) if signup.is_active and not twin.is_active else (signup, twin)
         if loser.status == SignupStatus.REGISTERED:
             freed_events.add(signup.action_id)
+        if loser.attendance and not winner.attendance:   # the check-in mark stays with the person
+            winner.attendance, winner.checked_in_at, winner.checked_in_by = (
+                loser.attendance, loser.checked_in_at, loser.checked_in_by)
         db.session.delete(loser)
         db.session.flush()  # the delete must reach the database before the unique pair is reused
         winner.member_id = target_id

@@ -2,7 +2,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.identifiers import HasUuid
@@ -51,6 +51,13 @@ class SignupStatus:
               WITHDRAWN: "Offer withdrawn"}
 
 
+class Attendance:
+    """Whether someone on an event's list came, as marked at check-in (None: not marked yet)."""
+    PRESENT = "present"
+    NO_SHOW = "no_show"
+    LABELS = {PRESENT: "Present", NO_SHOW: "No-show"}
+
+
 class Action(HasUuid, Model):
     """Something members can do: sign, write, attend or offer to speak."""
     __tablename__ = "actions"
@@ -80,6 +87,8 @@ class Action(HasUuid, Model):
     location: Mapped[str | None] = mapped_column(String(300))
     private_details: Mapped[str | None] = mapped_column(Text)         # only for those registered
     capacity: Mapped[int | None]
+    # A member who may check people in at the event (advocacy/checkin.py); staff always may.
+    host_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     # Sign-ups in a COUNTED status by members with a confirmed e-mail; kept by tally.py.
     taking_part: Mapped[int] = mapped_column(default=0, server_default="0")
 
@@ -92,6 +101,7 @@ class Action(HasUuid, Model):
 
     targets: Mapped[list["ActionTarget"]] = relationship(
         back_populates="action", order_by="ActionTarget.position", cascade="all, delete-orphan")
+    host: Mapped[Member | None] = relationship(foreign_keys=[host_id])
 
     @property
     def kind_label(self) -> str:
@@ -179,6 +189,12 @@ class ActionSignup(HasUuid, Model):
     decided_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
+    # Event check-in (advocacy/checkin.py): present, no-show or not marked yet, who marked it and when.
+    attendance: Mapped[str | None] = mapped_column(String(20))
+    checked_in_at: Mapped[datetime | None]
+    checked_in_by: Mapped[str | None] = mapped_column(String(300))   # "Name <e-mail>" of staff or the host
+    # Came without a place (not registered, or on the waiting list) and was let in at the door.
+    walk_in: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     action: Mapped[Action] = relationship()
     member: Mapped[Member] = relationship()
@@ -191,5 +207,38 @@ class ActionSignup(HasUuid, Model):
     def is_active(self) -> bool:
         return self.status in SignupStatus.ACTIVE
 
+    @property
+    def attendance_label(self) -> str:
+        return Attendance.LABELS.get(self.attendance or "", "Not checked in yet")
+
     def __repr__(self) -> str:
         return f"<ActionSignup {self.id} action={self.action_id} member={self.member_id} {self.status}>"
+
+
+class EventGuest(Model):
+    """Someone who came to an event without being a member, recorded at the door and invited to join.
+
+    One row per address and event. ``member_id`` is set when someone joins with the address
+    (advocacy/checkin.link_guests), so the visit shows on their record.
+    """
+    __tablename__ = "event_guests"
+    __table_args__ = (UniqueConstraint("action_id", "email"), Index("ix_event_guests_email", "email"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80))
+    email: Mapped[str] = mapped_column(String(254))          # normalised, as members' addresses are
+    phone: Mapped[str | None] = mapped_column(String(30))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
+    checked_in_at: Mapped[datetime] = mapped_column(default=utcnow)
+    checked_in_by: Mapped[str] = mapped_column(String(300))
+
+    action: Mapped[Action] = relationship()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def __repr__(self) -> str:
+        return f"<EventGuest {self.id} action={self.action_id}>"

@@ -3,6 +3,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..members.models import Member
+from .checkin import may_check_in
 from .eligibility import ineligibility_reason, restriction_text
 from .forms import ButtonForm, signup_form_for
 from .models import Action, ActionKind, ActionSignup, SignupStatus
@@ -52,6 +53,7 @@ def action_page(action: Action, member: Member | None, form=None, problem: str |
             when_text=format_range(action.starts_at, action.ends_at, action.timezone),
             position=waitlist_position(signup) if signup else None,
             show_details=preview or (signup is not None and signup.status == SignupStatus.REGISTERED),
+            can_check_in=member is not None and not preview and may_check_in(action, member),
             can_leave=signup is not None and signup.status in (SignupStatus.REGISTERED, SignupStatus.WAITLISTED)
             and not action.has_started())
     elif action.kind == ActionKind.SPEAKING:

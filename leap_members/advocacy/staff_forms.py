@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    EmailField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -11,11 +12,12 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.forms import WholeNumber, clean_line, clean_text
 from ..members.categories import CATEGORY_CHOICES
+from ..members.forms import check_email
 from .forms import LETTER_MAX, max_chars
 from .models import ActionKind
 from .times import TIMEZONE_CHOICES, NonexistentLocalTime, local_to_utc, utc_to_local
@@ -68,6 +70,9 @@ class ActionForm(FlaskForm):
                                     description="Meeting link, room, who to ask for: only registered people see this.")
     capacity = IntegerField("Capacity (optional)", validators=[Optional(), WholeNumber(1, 100_000, "Enter 1 or more.")],
                             description="Empty means no limit. When full, people join a waiting list.")
+    host_email = EmailField("Host's e-mail address (optional)", filters=[clean_line],
+                            validators=[Optional(), Length(max=254), check_email],
+                            description="A LEAP member who runs the event: they can check people in at the door.")
     submit = SubmitField("Save")
 
     def validate(self, extra_validators=None) -> bool:
@@ -151,7 +156,8 @@ class ActionForm(FlaskForm):
         """The declared fields as model values: times in UTC, categories as a list."""
         fields = {name: getattr(self, name).data for name in (
             "kind", "title", "slug", "summary", "description", "timezone", "verified_only", "goal",
-            "letter_subject", "letter_template", "online", "location", "private_details", "capacity")}
+            "letter_subject", "letter_template", "online", "location", "private_details", "capacity",
+            "host_email")}
         fields.update(self.utc)
         fields["allowed_categories"] = ",".join(code for code in CATEGORY_CHOICES
                                                 if code in (self.allowed_categories.data or []))
@@ -166,6 +172,7 @@ class ActionForm(FlaskForm):
             local = utc_to_local(getattr(action, name), action.timezone)
             data[name] = local.replace(tzinfo=None) if local else None
         data["allowed_categories"] = action.category_codes
+        data["host_email"] = action.host.email if action.host else ""
         data["targets"] = "\n".join(" | ".join([t.name, t.title or "", t.email or t.office or ""]).rstrip(" |")
                                     for t in action.targets)
         self.process(data=data)

@@ -10,7 +10,17 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 from ..members.categories import category_label
 from ..members.models import Member
-from .models import Action, ActionKind, ActionSignup, ActionStatus, ActionTarget, SignupStatus
+from ..members.services import find_by_email
+from .models import (
+    Action,
+    ActionKind,
+    ActionSignup,
+    ActionStatus,
+    ActionTarget,
+    Attendance,
+    EventGuest,
+    SignupStatus,
+)
 from .notifications import send_event_change, send_offer_decision, send_promotion, send_removal
 from .services import lock_action, promote_waiting
 
@@ -92,10 +102,22 @@ def _apply(action: Action, fields: dict, targets: list[dict]) -> None:
     if action.kind != ActionKind.EVENT:
         action.starts_at = action.ends_at = action.capacity = action.location = action.private_details = None
         action.online = False
+    action.host_id = _host_id(fields.get("host_email")) if action.kind == ActionKind.EVENT else None
     if action.kind == ActionKind.LETTER:
         action.targets = [ActionTarget(position=i, **target) for i, target in enumerate(targets)]
     else:
         action.targets = []
+
+
+def _host_id(email: str | None) -> int | None:
+    """The member hosting an event, by their address: someone with an active membership."""
+    if not email:
+        return None
+    host = find_by_email(email)
+    if host is None or not host.is_active_member:
+        raise ActionRefused("No active LEAP member has this e-mail address. The host must be a member: "
+                            "ask them to join first, or leave this empty.", "host_email")
+    return host.id
 
 
 def _flush_checking_slug(action: Action) -> None:
@@ -202,16 +224,29 @@ def action_signups(action_id: int) -> list[ActionSignup]:
 
 EXPORT_HEADER = ["Sign-up id", "Member id", "First name", "Last name", "E-mail", "Category", "City", "State",
                  "Status", "Signed up (UTC)", "Comment", "Letter subject", "Letter", "Letters e-mailed",
-                 "Availability", "Topics", "Staff note"]
+                 "Availability", "Topics", "Staff note", "Attendance", "Checked in (UTC)", "Checked in by", "Walk-in"]
+GUEST_STATUS = "Guest at the door (not a member)"
+
+
+def _time(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def export_rows(action_id: int) -> Iterator[list]:
-    """The CSV rows for an action's sign-ups, read from the database in batches."""
+    """The CSV rows for an action's sign-ups, read from the database in batches, then an event's guests."""
     query = (select(ActionSignup, Member).join(Member, Member.id == ActionSignup.member_id)
              .where(ActionSignup.action_id == action_id).order_by(ActionSignup.id)
              .execution_options(yield_per=500))
     for signup, member in db.session.execute(query):
         yield [signup.id, member.id, member.first_name, member.last_name, member.email,
                category_label(member.category), member.city, member.state, signup.status_label,
-               signup.created_at.strftime("%Y-%m-%d %H:%M"), signup.comment, signup.letter_subject,
-               signup.letter_body, signup.letters_emailed, signup.availability, signup.topics, signup.staff_note]
+               _time(signup.created_at), signup.comment, signup.letter_subject,
+               signup.letter_body, signup.letters_emailed, signup.availability, signup.topics, signup.staff_note,
+               Attendance.LABELS.get(signup.attendance or "", ""), _time(signup.checked_in_at) if signup.attendance
+               else "", signup.checked_in_by if signup.attendance else "", "yes" if signup.walk_in else ""]
+    guests = (select(EventGuest).where(EventGuest.action_id == action_id).order_by(EventGuest.id)
+              .execution_options(yield_per=500))
+    for guest in db.session.scalars(guests):
+        yield ["", guest.member_id or "", guest.first_name, guest.last_name, guest.email, GUEST_STATUS, "", "",
+               GUEST_STATUS, _time(guest.checked_in_at), "", "", "", "", "", "", "",
+               Attendance.LABELS[Attendance.PRESENT], _time(guest.checked_in_at), guest.checked_in_by, "yes"]

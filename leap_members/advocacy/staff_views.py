@@ -6,6 +6,7 @@ from ..core.access import staff_required
 from ..core.csvsafe import csv_response
 from ..extensions import db
 from . import bp
+from .checkin_queries import attendance_counts, event_guests
 from .forms import ButtonForm
 from .models import Action, ActionSignup, ActionStatus, SignupStatus
 from .pages import action_page
@@ -128,6 +129,8 @@ def staff_signups(action_id: int):
     action = _action_or_404(action_id)
     return render_template("advocacy/staff/signups.html", action=action, signups=action_signups(action.id),
                            counts=status_counts(action.id), labels=SignupStatus.LABELS,
+                           attendance=attendance_counts(action.id) if action.is_event else None,
+                           guests=event_guests(action.id) if action.is_event else [],
                            button_form=ButtonForm(), decision_form=DecisionForm())
 
 

@@ -3,13 +3,15 @@
 An attendance is a registration or a place on the waiting list: ``status`` is OSDI's "accepted"
 for a seat and "tentative" for the waiting list (``leap:status`` and ``leap:waitlist_position``
 say which place). Someone who left, or whom staff took off the list, is no longer listed.
+``attended`` is OSDI's field for check-in at the door (read only): true when marked present, false
+for a no-show, null until marked; ``leap:walk_in`` says the person had no place and was let in.
 Times are UTC; ``leap:timezone`` is the zone the event's page shows them in.
 """
 from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from ..advocacy.models import Action, ActionKind, ActionSignup, ActionStatus, SignupStatus
+from ..advocacy.models import Action, ActionKind, ActionSignup, ActionStatus, Attendance, SignupStatus
 from ..advocacy.services import waiting_ahead_of
 from ..extensions import db
 from . import bp
@@ -22,6 +24,7 @@ from .signups import SIGNUP_FILTERS, find_signup, owners, signup_fields, take_pa
 
 ATTENDING = frozenset({SignupStatus.REGISTERED, SignupStatus.WAITLISTED})
 OSDI_STATUS = {SignupStatus.REGISTERED: "accepted", SignupStatus.WAITLISTED: "tentative"}
+ATTENDED = {Attendance.PRESENT: True, Attendance.NO_SHOW: False}
 
 
 def represent_events(actions: Sequence[Action]) -> list[dict]:
@@ -63,6 +66,7 @@ def _waitlist_positions(signups: Sequence[ActionSignup]) -> dict[int, int]:
 def _attendance(signup: ActionSignup, event_uuid: str, person_uuid: str, position: int | None) -> dict:
     return {**signup_fields(signup), "status": OSDI_STATUS.get(signup.status, signup.status),
             "leap:status": signup.status, "leap:waitlist_position": position, "comments": signup.comment,
+            "attended": ATTENDED.get(signup.attendance or ""), "leap:walk_in": signup.walk_in,
             "_links": {"self": link("events", event_uuid, "attendances", signup.uuid),
                        "osdi:event": link("events", event_uuid), "osdi:person": link("people", person_uuid)}}
 

@@ -131,7 +131,8 @@ EVENT = resource(
 )
 ATTENDANCE = resource(
     {"status": {"enum": ["accepted", "tentative"]}, "leap:status": {"enum": ["registered", "waitlisted"]},
-     "leap:waitlist_position": {"type": ["integer", "null"], "minimum": 1}, "comments": TEXT},
+     "leap:waitlist_position": {"type": ["integer", "null"], "minimum": 1}, "comments": TEXT,
+     "attended": {"type": ["boolean", "null"]}, "leap:walk_in": BOOLEAN},
     links("osdi:event", "osdi:person"),
 )
 ADVOCACY_CAMPAIGN = resource({**ACTION, "type": {"const": "email"}, "targets": array(TARGET),

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..admin.audit import describe, record_event
-from ..core.signals import member_email_changed
+from ..core.signals import member_email_changed, member_joined
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..mail.services import queue_email
@@ -120,6 +120,7 @@ def _after_insert(member: Member, changes: PersonChanges, key: ApiKey) -> None:
     record_event("api", f"Added {describe(member)} through the API", member_id=member.id,
                  details={"created": True, "email_updates": member.email_updates, "tags_added": added},
                  actor=actor())
+    member_joined.send(member)
 
 
 def update_person(member: Member, changes: PersonChanges, key: ApiKey, *, matched_by: str | None = None) -> None:

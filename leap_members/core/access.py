@@ -46,6 +46,14 @@ def member_required(view):
     return wrapper
 
 
+def host_required(view):
+    """A member (as member_required) who hosts the record the page is about, or staff. Which record
+    that is only the view knows: it refuses everyone else itself (advocacy/checkin_views.py)."""
+    wrapper = member_required(view)
+    wrapper.access = "host"
+    return wrapper
+
+
 def role_required(*, admin: bool):
     def decorator(view):
         @wraps(view)

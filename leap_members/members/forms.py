@@ -19,6 +19,8 @@ from ..core.passwords import password_problem
 from .categories import CATEGORIES, CATEGORY_CHOICES
 from .geography import STATE_CHOICES, ZIP_PATTERN
 
+PHONE_PATTERN = r"^[0-9+().\- ]{7,30}$"
+PHONE_MESSAGE = "Use digits, spaces and + ( ) - only."
 EMAIL_UPDATES_WORDING = ("Send me e-mail updates about LEAP's work, events and ways to help. "
                          "I can unsubscribe at any time.")
 
@@ -85,7 +87,7 @@ class AddressMixin:
                            render_kw={"autocomplete": "postal-code", "inputmode": "numeric"})
     phone = StringField("Phone (optional)", filters=[clean_line],
                         validators=[Optional(), Length(max=30),
-                                    Regexp(r"^[0-9+().\- ]{7,30}$", message="Use digits, spaces and + ( ) - only.")],
+                                    Regexp(PHONE_PATTERN, message=PHONE_MESSAGE)],
                         render_kw={"autocomplete": "tel"})
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core.links import public_link
 from ..core.passwords import hash_password, needs_rehash, verify_password
-from ..core.signals import member_email_changed
+from ..core.signals import member_email_changed, member_joined
 from ..core.timeutil import utcnow
 from ..core.tokens import TokenError, make_token, read_token
 from ..extensions import db
@@ -67,6 +67,7 @@ def register_member(fields: dict, password: str, email_updates: bool, consent: C
         raise EmailTaken(email) from exc
     record_consent(member, email_updates, consent)
     send_confirmation(member, member.email)
+    member_joined.send(member)
     return member
 
 

@@ -55,7 +55,8 @@ def _declared(form, names) -> dict:
 def join():
     if current_user.is_authenticated:
         return redirect(url_for("members.account"))
-    form = SignupForm()
+    # A link may fill in the address (an event's invitation to join: advocacy/checkin.py).
+    form = SignupForm() if request.method == "POST" else SignupForm(email=request.args.get("email", "")[:254])
     if form.validate_on_submit():
         try:
             register_member(_declared(form, PROFILE_FIELDS + ("email",)), form.password.data,

@@ -15,6 +15,8 @@ ALLOWED = {
     "member": {"member", "other_member", "staff", "admin"},
     "staff": {"staff", "admin"},
     "admin": {"admin"},
+    # Staff, and the member who hosts the record (core/access.host_required): in the world, the owner hosts its event.
+    "host": {"member", "staff", "admin"},
     # The API takes only its own keys (OSDI-API-Token): no session, not even an admin's, gets in.
     "api key": set(),
 }

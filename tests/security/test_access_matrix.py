@@ -50,7 +50,7 @@ def turned_away(response, role: str, access: str | None) -> bool:
         return response.status_code == 401
     if role == "anonymous":
         return to_login(response)
-    if role == "unconfirmed" and access == "member":
+    if role == "unconfirmed" and access in ("member", "host"):
         return response.status_code in (302, 303) and response.headers["Location"].endswith("/account")
     return response.status_code == 403
 

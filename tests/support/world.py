@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from leap_members.admin.models import AuditEvent, MemberImport, MemberMerge, StaffNote
-from leap_members.advocacy.models import ActionKind, ActionSignup, ActionStatus
+from leap_members.advocacy.models import ActionKind, ActionSignup, ActionStatus, EventGuest
 from leap_members.api.keys import create_key, revoke
 from leap_members.api.models import WebhookDelivery, WebhookEndpoint
 from leap_members.core.timeutil import utcnow
@@ -54,6 +54,8 @@ OWNER_SECRETS = {
     "receipt_number": None,   # filled in with the real number
     "gift_token": None,
     "monthly_amount": "$123.45",
+    # The owner hosts the world's event; whom they checked in at the door is theirs and staff's to see.
+    "guest_phone": "555-0199-31",
 }
 
 # API routes whose <uuid> names a record other than a person: endpoint -> the record in World.records.
@@ -97,6 +99,7 @@ class World:
         values = {
             "action_id": [a.id for a in self.actions],
             "signup_id": [self.records["event_signup"].id],
+            "guest_id": [self.records["event_guest"].id],
             "gift_id": [self.records["monthly"].id],
             "year": [self.records["paid_gift"].paid_at.year],
             "message_id": [self.records["outbox"].id],
@@ -233,7 +236,7 @@ def _actions(world: World) -> None:
     records["petition"] = build_action(ActionKind.PETITION, slug="world-petition")
     records["letter"] = build_action(ActionKind.LETTER, slug="world-letter")
     records["event"] = build_action(ActionKind.EVENT, slug="world-event", capacity=10, online=False,
-                                    location="Greater Columbus Convention Center")
+                                    location="Greater Columbus Convention Center", host_id=owner.id)
     records["speaking"] = build_action(ActionKind.SPEAKING, slug="world-speaking")
     records["draft"] = build_action(ActionKind.PETITION, slug="world-draft", status=ActionStatus.DRAFT)
     signups = {
@@ -244,12 +247,17 @@ def _actions(world: World) -> None:
                                       signature=f"{owner.full_name}\n{owner.city}, {owner.state}",
                                       letters_emailed=2),
         "event_signup": ActionSignup(action_id=records["event"].id, member_id=owner.id, status="registered",
-                                     comment=OWNER_SECRETS["event_comment"]),
+                                     comment=OWNER_SECRETS["event_comment"], attendance="present",
+                                     checked_in_at=utcnow(), checked_in_by=f"{owner.full_name} <{owner.email}>"),
         "speaking_signup": ActionSignup(action_id=records["speaking"].id, member_id=owner.id, status="accepted",
                                         availability=OWNER_SECRETS["availability"], topics=OWNER_SECRETS["topics"],
                                         staff_note=OWNER_SECRETS["staff_note"], decided_at=utcnow()),
     }
     db.session.add_all(signups.values())
+    records["event_guest"] = EventGuest(action_id=records["event"].id, first_name="Gwen", last_name="Walkin",
+                                        email="gwen.walkin@example.net", phone=OWNER_SECRETS["guest_phone"],
+                                        checked_in_by=f"{owner.full_name} <{owner.email}>")
+    db.session.add(records["event_guest"])
     db.session.flush()
     records.update(signups)
 
