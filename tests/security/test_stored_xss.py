@@ -85,6 +85,22 @@ NOT_FREE_TEXT = {
         "partners.name_key", "donations.checkout_url", "outbox_messages.message_id",
         "email_delivery_events.source_key", "email_engagements.url", "api_keys.key_hash",
         "webhook_endpoints.secret", "webhook_deliveries.body"),
+    # The speakers bureau's tables (issue 24): no page reads them yet; each part that shows one moves its
+    # free-text columns to FREE_TEXT, so the crawl checks them.
+    "not read by any page yet": (
+        "speaker_topics.name", "speaker_topics.description", "speaker_profiles.status",
+        "speaker_profiles.public_description", "speaker_profiles.bio", "speaker_profiles.photo_type",
+        "speaker_profiles.availability", "speaker_profiles.staff_note", "speaker_profiles.decided_by_label",
+        "speaker_profiles.uuid", "speaker_requests.submission_key", "speaker_requests.status",
+        "speaker_requests.organisation", "speaker_requests.contact_name", "speaker_requests.contact_email",
+        "speaker_requests.contact_phone", "speaker_requests.event_type", "speaker_requests.timezone",
+        "speaker_requests.venue", "speaker_requests.city", "speaker_requests.state", "speaker_requests.audience",
+        "speaker_requests.format", "speaker_requests.language", "speaker_requests.fee_offered",
+        "speaker_requests.notes", "speaker_requests.ip_address", "speaker_requests.closed_reason",
+        "speaker_requests.uuid", "speaker_engagement_reports.audience_type", "speaker_engagement_reports.follow_ups",
+        "speaker_feedback.comments", "speaker_history.kind", "speaker_history.text", "speaker_history.actor_label",
+        "speaker_invitations.status", "speaker_invitations.message", "speaker_invitations.decline_reason",
+        "speaker_invitations.invited_by_label"),
     "HTML the app renders from Markdown with raw HTML off (outreach/rendering.py), shown only in the "
     "development inbox": ("outbox_messages.body_html",),
     "parsed, then shown row by row: covered by a CSV with payloads below": ("member_imports.content",),
