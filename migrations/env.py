@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -92,7 +93,7 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    with connectable.connect() as connection, foreign_keys_off_on_sqlite(connection):
         conf_args.setdefault("include_name", include_name)
         context.configure(
             connection=connection,
@@ -102,6 +103,39 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            check_references(connection)
+
+
+@contextmanager
+def foreign_keys_off_on_sqlite(connection):
+    """SQLite: migrations run with foreign keys off, as SQLite's documentation asks of a table being remade.
+
+    A batch migration copies a table and drops the old one; with foreign keys on, that DROP first deletes
+    every row pointing at the table (ON DELETE CASCADE) or empties their reference (SET NULL): remaking
+    ``members`` would take every consent and sign-up with it. check_references then fails the upgrade
+    loudly if any row points at a missing one.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    # On the driver's connection, outside any transaction: inside one the pragma does nothing.
+    driver = connection.connection.driver_connection
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        # SQLite's DDL is not transactional: alembic commits each migration itself, and what is still
+        # open here is the references check's read, which must end before the pragma can take effect.
+        if connection.in_transaction():
+            connection.rollback()
+        driver.execute("PRAGMA foreign_keys=ON")
+
+
+def check_references(connection):
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"rows that point at missing rows after the migration: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -105,3 +105,35 @@ def test_migration_0020_keeps_every_sign_up_and_target_both_ways(empty_database_
             assert "host_id" not in {c["name"] for c in db.inspect(connection).get_columns("actions")}
         db.session.remove()
         db.engine.dispose()
+
+
+def test_remaking_the_members_table_keeps_every_consent_and_sign_up(empty_database_url):
+    """0017 remakes ``members`` on SQLite (its uuid): the rows pointing at members must all stay."""
+    app = create_app(build_config(SQLALCHEMY_DATABASE_URI=empty_database_url))
+    counts = "SELECT (SELECT count(*) FROM consents), (SELECT count(*) FROM action_signups)"
+    with app.app_context():
+        upgrade(revision="0016")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO members (id, email, first_name, last_name, city, state, zip_code, category, "
+                "affiliation_private, email_updates, verification, role, status, session_token, created_at, "
+                "updated_at) VALUES (1, 'a@example.org', 'A', 'B', 'C', 'OH', '45402', 'citizen', false, true, "
+                "'not_applicable', 'member', 'active', 't', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+            connection.execute(text("INSERT INTO consents (member_id, kind, granted, wording, source) "
+                                    "VALUES (1, 'email_updates', true, 'Send me updates.', '/join')"))
+            connection.execute(text(
+                "INSERT INTO actions (id, slug, kind, status, title, summary, description, timezone, "
+                "allowed_categories, verified_only, online, taking_part, created_at, updated_at) VALUES "
+                "(1, 'p', 'petition', 'published', 'P', 's', 'd', 'UTC', '', false, false, 1, "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+            connection.execute(text(
+                "INSERT INTO action_signups (action_id, member_id, status, letters_emailed, queued_at, created_at, "
+                "updated_at) VALUES (1, 1, 'signed', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        upgrade()
+        with db.engine.begin() as connection:
+            assert tuple(connection.execute(text(counts)).one()) == (1, 1)
+            # Foreign keys are on again afterwards: removing the member takes their consent and sign-up.
+            connection.execute(text("DELETE FROM members WHERE id = 1"))
+            assert tuple(connection.execute(text(counts)).one()) == (0, 0)
+        db.session.remove()
+        db.engine.dispose()

@@ -5,12 +5,9 @@ Revises: 0019
 Create Date: 2026-12-08
 
 The host's foreign key needs a copy of ``actions`` on SQLite (it cannot add a constraint to a
-table). Dropping the old copy with foreign keys on would delete every sign-up and letter target
-(ON DELETE CASCADE), so the copy is made with them off, as SQLite's documentation asks, and
-checked before they are turned on again.
+table); migrations/env.py makes every such copy with foreign keys off, so the sign-ups and letter
+targets that point at actions stay.
 """
-from contextlib import contextmanager
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -25,7 +22,7 @@ def upgrade():
     op.add_column('action_signups', sa.Column('checked_in_at', sa.DateTime(), nullable=True))
     op.add_column('action_signups', sa.Column('checked_in_by', sa.String(length=300), nullable=True))
     op.add_column('action_signups', sa.Column('walk_in', sa.Boolean(), server_default=sa.false(), nullable=False))
-    with _actions_table() as batch_op:
+    with op.batch_alter_table('actions') as batch_op:
         batch_op.add_column(sa.Column('host_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(op.f('fk_actions_host_id_members'), 'members', ['host_id'], ['id'],
                                     ondelete='SET NULL')
@@ -54,31 +51,10 @@ def downgrade():
     op.drop_index(op.f('ix_event_guests_member_id'), table_name='event_guests')
     op.drop_index('ix_event_guests_email', table_name='event_guests')
     op.drop_table('event_guests')
-    with _actions_table() as batch_op:
+    with op.batch_alter_table('actions') as batch_op:
         batch_op.drop_constraint(op.f('fk_actions_host_id_members'), type_='foreignkey')
         batch_op.drop_column('host_id')
     with op.batch_alter_table('action_signups') as batch_op:
         for column in ('walk_in', 'checked_in_by', 'checked_in_at', 'attendance'):
             batch_op.drop_column(column)
 
-
-@contextmanager
-def _actions_table():
-    """Change ``actions``; on SQLite its copy is made with foreign keys off (see above)."""
-    bind = op.get_bind()
-    if bind.dialect.name != 'sqlite':
-        with op.batch_alter_table('actions') as batch_op:
-            yield batch_op
-        return
-    # PRAGMA foreign_keys does nothing inside a transaction: end it, and begin again afterwards.
-    bind.exec_driver_sql('COMMIT')
-    bind.exec_driver_sql('PRAGMA foreign_keys=OFF')
-    bind.exec_driver_sql('BEGIN IMMEDIATE')
-    with op.batch_alter_table('actions', recreate='always') as batch_op:
-        yield batch_op
-    problems = bind.exec_driver_sql('PRAGMA foreign_key_check').fetchall()
-    if problems:
-        raise RuntimeError(f'rows that point at missing rows after copying actions: {problems[:5]}')
-    bind.exec_driver_sql('COMMIT')
-    bind.exec_driver_sql('PRAGMA foreign_keys=ON')
-    bind.exec_driver_sql('BEGIN IMMEDIATE')
