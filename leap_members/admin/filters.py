@@ -237,8 +237,9 @@ def parse_query(args, ignore: tuple[str, ...] = ()) -> DirectoryQuery:
         topics=_known_ids("topic", "topic", values.get("topic", ()), Topic),
         given=_given(values.get("given", "")),
         action=_known_id("action", "action", values.get("action", ""), Action),
-        acted_within=_days(values.get("acted_within", "")),
-        attended_within=_months(values.get("attended_within", "")),
+        acted_within=_within("acted_within", values.get("acted_within", ""), MAX_ACTED_DAYS, "days", 30),
+        attended_within=_within("attended_within", values.get("attended_within", ""), MAX_ATTENDED_MONTHS,
+                                "months", 6),
         flags=tuple(sorted(flags)),
         sort=_sort(values.get("sort", "")),
         page=_number("page", values.get("page", ""), 1, MAX_PAGE, 1),
@@ -284,23 +285,14 @@ def _known_id(name: str, noun: str, value: str, model) -> int | None:
     return _known_ids(name, noun, (value,), model)[0] if value else None
 
 
-def _days(value: str) -> int | None:
+def _within(name: str, value: str, high: int, unit: str, example: int) -> int | None:
+    """A number of days or months back, from 1 to ``high``; None when not given."""
     if not value:
         return None
-    days = _whole_number(value, 1, MAX_ACTED_DAYS)
-    if days is None:
-        raise BadFilter(f"“acted_within” takes a number of days from 1 to {MAX_ACTED_DAYS}, like acted_within=30.")
-    return days
-
-
-def _months(value: str) -> int | None:
-    if not value:
-        return None
-    months = _whole_number(value, 1, MAX_ATTENDED_MONTHS)
-    if months is None:
-        raise BadFilter(f"“attended_within” takes a number of months from 1 to {MAX_ATTENDED_MONTHS}, "
-                        "like attended_within=6.")
-    return months
+    number = _whole_number(value, 1, high)
+    if number is None:
+        raise BadFilter(f"“{name}” takes a number of {unit} from 1 to {high}, like {name}={example}.")
+    return number
 
 
 def _given(value: str) -> str:
