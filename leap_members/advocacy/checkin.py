@@ -84,15 +84,7 @@ def check_in_member(action: Action, member: Member, by) -> WalkIn:
         signup.walk_in = True
         signup.withdrawn_at = None
         added = _mark(signup, Attendance.PRESENT, by)
-        try:
-            with db.session.begin_nested():
-                db.session.add(signup)
-                db.session.flush()
-        except IntegrityError:   # the same person added a moment ago elsewhere
-            signup = signup_for(action.id, member.id)
-            if signup is None:
-                raise
-            added = False
+        signup, added = _add_once(signup, lambda: signup_for(action.id, member.id), added)
     db.session.flush()
     return WalkIn(member.full_name, f"signup-{signup.id}", added, member=True)
 
@@ -112,19 +104,28 @@ def check_in_guest(action: Action, fields: dict, by) -> WalkIn:
         return WalkIn(guest.full_name, f"guest-{guest.id}", False, member=False)
     guest = EventGuest(action_id=action.id, first_name=fields["first_name"], last_name=fields["last_name"],
                        email=fields["email"], phone=fields.get("phone") or None, checked_in_by=describe(by))
-    try:
-        with db.session.begin_nested():
-            db.session.add(guest)
-            db.session.flush()
-    except IntegrityError:   # the same address added a moment ago elsewhere
-        guest = _guest(action.id, fields["email"])
-        if guest is None:
-            raise
+    guest, added = _add_once(guest, lambda: _guest(action.id, fields["email"]))
+    if not added:
         return WalkIn(guest.full_name, f"guest-{guest.id}", False, member=False)
     record_event("event-guest", f"Checked in {guest.full_name} <{guest.email}> at “{action.title}” as a guest",
                  details={"action_id": action.id, "guest_id": guest.id})
     _invite(guest, action)
     return WalkIn(guest.full_name, f"guest-{guest.id}", True, member=False)
+
+
+def _add_once(row, find, added: bool = True):
+    """Save ``row``; when the same person was added a moment ago elsewhere (a unique constraint), the row
+    ``find`` gives instead. Returns the row and whether this request added it."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+            db.session.flush()
+    except IntegrityError:
+        existing = find()
+        if existing is None:
+            raise
+        return existing, False
+    return row, added
 
 
 def _guest(action_id: int, email: str) -> EventGuest | None:
